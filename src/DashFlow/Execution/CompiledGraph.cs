@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace DashFlow;
+
+/// <summary>
+/// A checked, runnable graph. Immutable and thread-safe: one compiled graph serves any number of concurrent runs;
+/// per-run settings live in <see cref="RunConfig"/>.
+/// </summary>
+/// <typeparam name="TState">The state type.</typeparam>
+public sealed class CompiledGraph<TState>
+    where TState : class, IGraphState<TState>
+{
+    private readonly GraphDefinition<TState> _definition;
+    private readonly ConcurrentDictionary<string, byte> _activeThreads = new(StringComparer.Ordinal);
+
+    internal CompiledGraph(GraphDefinition<TState> definition, GraphShape shape)
+    {
+        _definition = definition;
+        Shape = shape;
+    }
+
+    /// <summary>The graph's name.</summary>
+    public string Name => _definition.Name;
+
+    /// <summary>The topology.</summary>
+    public GraphShape Shape { get; }
+
+    /// <summary>The node names in declaration order.</summary>
+    public IReadOnlyList<string> Nodes => Shape.Nodes.Select(n => n.Name).ToArray();
+
+    /// <summary>The graph as Mermaid text.</summary>
+    /// <returns>A Mermaid flowchart.</returns>
+    public string ToMermaid() => Shape.ToMermaid();
+
+    /// <summary>Runs the graph to the end and returns the final state.</summary>
+    /// <param name="input">The input, the state the first superstep reads.</param>
+    /// <param name="config">Per-run settings; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The final state.</returns>
+    /// <exception cref="NodeFailedException">A node failed after its retries.</exception>
+    /// <exception cref="InvalidUpdateException">A superstep's writes conflicted.</exception>
+    /// <exception cref="GraphRecursionException">The run needed more supersteps than its recursion limit.</exception>
+    /// <exception cref="InvalidRouteException">A router returned a target it did not declare.</exception>
+    public ValueTask<TState> InvokeAsync(TState input, RunConfig? config = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return RunAsync(input, null, config ?? RunConfig.Default, null, StreamMode.None, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the graph from a command: its update is written as the input step's and its destinations run first, besides
+    /// the entry edges.
+    /// </summary>
+    /// <param name="input">The command.</param>
+    /// <param name="config">Per-run settings; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The final state.</returns>
+    public ValueTask<TState> InvokeAsync(Command<TState> input, RunConfig? config = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return RunAsync(TState.CreateDefault(), input, config ?? RunConfig.Default, null, StreamMode.None, cancellationToken);
+    }
+
+    /// <summary>Runs the graph and streams what happens, in the requested modes.</summary>
+    /// <param name="input">The input state.</param>
+    /// <param name="modes">What to report.</param>
+    /// <param name="config">Per-run settings; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the run; leaving the enumeration early stops it too.</param>
+    /// <returns>The events; the run's error, if any, is thrown from the enumeration after the events before it.</returns>
+    public IAsyncEnumerable<GraphEvent> StreamAsync(TState input, StreamMode modes = StreamMode.Updates, RunConfig? config = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return StreamCoreAsync(input, null, modes, config ?? RunConfig.Default, cancellationToken);
+    }
+
+    /// <summary>Runs the graph from a command and streams what happens.</summary>
+    /// <param name="input">The command.</param>
+    /// <param name="modes">What to report.</param>
+    /// <param name="config">Per-run settings; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The events.</returns>
+    public IAsyncEnumerable<GraphEvent> StreamAsync(Command<TState> input, StreamMode modes = StreamMode.Updates, RunConfig? config = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return StreamCoreAsync(TState.CreateDefault(), input, modes, config ?? RunConfig.Default, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<GraphEvent> StreamCoreAsync(
+        TState input, Command<TState>? command, StreamMode modes, RunConfig config, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<GraphEvent>(new BoundedChannelOptions(Math.Max(1, config.StreamBufferSize))
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await RunAsync(input, command, config, channel.Writer, modes, stop.Token).ConfigureAwait(false);
+                    channel.Writer.TryComplete();
+                }
+                catch (Exception e)
+                {
+                    channel.Writer.TryComplete(e);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            // Leaving early stops the run; either way the run has ended before the enumeration does.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await run.ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<TState> RunAsync(
+        TState input, Command<TState>? command, RunConfig config, ChannelWriter<GraphEvent>? events, StreamMode modes, CancellationToken cancellationToken)
+    {
+        if (config.RecursionLimit < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(config), config.RecursionLimit, "RunConfig.RecursionLimit must be at least 1.");
+        }
+
+        var thread = config.ThreadId;
+        if (thread is not null && !_activeThreads.TryAdd(thread, 0))
+        {
+            throw new ThreadBusyException(thread);
+        }
+
+        CancellationTokenSource? timer = null;
+        CancellationTokenSource? timeout = null;
+        try
+        {
+            if (config.Timeout is { } limit)
+            {
+                timer = new CancellationTokenSource(limit, _definition.TimeProvider);
+                timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+            }
+
+            var run = new PregelRun<TState>(_definition, config, input, events, modes);
+            try
+            {
+                return await run.RunAsync(command, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout is not null && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new RunTimeoutException(Name, config.Timeout!.Value, thread);
+            }
+        }
+        finally
+        {
+            timeout?.Dispose();
+            timer?.Dispose();
+            if (thread is not null)
+            {
+                _activeThreads.TryRemove(thread, out _);
+            }
+        }
+    }
+}

@@ -1,0 +1,648 @@
+using System.Threading.Channels;
+using DashFlow.Internals;
+using Polly;
+
+namespace DashFlow;
+
+/// <summary>
+/// One run of a compiled graph: the superstep loop. Each superstep runs every triggered node against the same
+/// snapshot, then applies their writes at the barrier in a fixed order (pull tasks in declaration order, then Sends in
+/// emission order) and works out what the next superstep runs.
+/// </summary>
+/// <remarks>
+/// The loop keeps all its bookkeeping in arrays sized once per run, so a superstep of synchronous nodes allocates only
+/// the new snapshot and the nodes' updates; nodes that complete synchronously never cost a <see cref="Task"/>.
+/// </remarks>
+internal sealed class PregelRun<TState> : IRunEvents
+    where TState : class, IGraphState<TState>
+{
+    private readonly GraphDefinition<TState> _graph;
+    private readonly string? _threadId;
+    private readonly int _recursionLimit;
+    private readonly ChannelWriter<GraphEvent>? _events;
+    private readonly StreamMode _modes;
+
+    private readonly bool[] _triggered;
+    private readonly bool[] _joinSeen;
+    private List<Send>? _nextSends;
+    private List<Send>? _sends;
+
+    private TaskSlot[] _tasks;
+    private int _taskCount;
+    private StateWrite<TState>[] _writes;
+    private int _writeCount;
+
+    private CancellationToken _token;
+    private TState _state;
+    private int _step;
+
+    public PregelRun(GraphDefinition<TState> graph, RunConfig config, TState input, ChannelWriter<GraphEvent>? events, StreamMode modes)
+    {
+        _graph = graph;
+        _threadId = config.ThreadId;
+        _recursionLimit = config.RecursionLimit;
+        _events = events;
+        _modes = events is null ? StreamMode.None : modes;
+        _state = input;
+        var n = graph.Nodes.Length;
+        _triggered = new bool[n];
+        _joinSeen = graph.JoinSlotCount == 0 ? [] : new bool[graph.JoinSlotCount];
+        _tasks = new TaskSlot[Math.Max(1, Math.Min(n, 8))];
+        _writes = new StateWrite<TState>[_tasks.Length];
+    }
+
+    public bool WantsCustom => (_modes & StreamMode.Custom) != 0;
+
+    public TState State => _state;
+
+    public async ValueTask<TState> RunAsync(Command<TState>? inputCommand, CancellationToken cancellationToken)
+    {
+        _token = cancellationToken;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The input step: the input is the first snapshot; a Command input adds its writes and destinations.
+        if (inputCommand is not null)
+        {
+            AddResultWrites(new NodeResult<TState>(), inputCommand, Graph.Start);
+            ApplyWrites();
+        }
+
+        Route(_graph.StartIndex, _state, inputCommand);
+        if ((_modes & StreamMode.Values) != 0)
+        {
+            await EmitAsync(new ValuesEvent<TState>(0, _state)).ConfigureAwait(false);
+        }
+
+        while (PrepareTasks())
+        {
+            _step++;
+            if (_step > _recursionLimit)
+            {
+                var names = new string[_taskCount];
+                for (var i = 0; i < _taskCount; i++)
+                {
+                    names[i] = _graph.Nodes[_tasks[i].Node].Name;
+                }
+
+                throw new GraphRecursionException(_recursionLimit, _step, names, _threadId) { Step = _step, ThreadId = _threadId };
+            }
+
+            await ExecuteTasksAsync().ConfigureAwait(false);
+            Barrier();
+            if ((_modes & StreamMode.Values) != 0)
+            {
+                await EmitAsync(new ValuesEvent<TState>(_step, _state)).ConfigureAwait(false);
+            }
+        }
+
+        return _state;
+    }
+
+    /// <summary>Moves the triggers gathered at the last barrier into this superstep's task list.</summary>
+    /// <returns>Whether anything runs.</returns>
+    private bool PrepareTasks()
+    {
+        _taskCount = 0;
+        (_sends, _nextSends) = (_nextSends, _sends);
+        _nextSends?.Clear();
+        var nodes = _graph.Nodes;
+
+        // Deferred nodes wait while anything else is triggered.
+        var holdDeferred = false;
+        if (_graph.HasDeferredNodes)
+        {
+            holdDeferred = _sends is { Count: > 0 };
+            for (var i = 0; i < nodes.Length && !holdDeferred; i++)
+            {
+                holdDeferred = _triggered[i] && !nodes[i].Options.Defer;
+            }
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (_triggered[i] && !(holdDeferred && nodes[i].Options.Defer))
+            {
+                _triggered[i] = false;
+                AddTask(i, null, isSend: false);
+            }
+        }
+
+        if (_sends is not null)
+        {
+            foreach (var send in _sends)
+            {
+                AddTask(_graph.Index[send.Node], send.Arg, isSend: true);
+            }
+        }
+
+        return _taskCount > 0;
+    }
+
+    private void AddTask(int node, object? arg, bool isSend)
+    {
+        if (_taskCount == _tasks.Length)
+        {
+            Array.Resize(ref _tasks, _tasks.Length * 2);
+        }
+
+        _tasks[_taskCount++] = new TaskSlot { Node = node, Arg = arg, IsSend = isSend };
+    }
+
+    private async ValueTask ExecuteTasksAsync()
+    {
+        List<Task>? pending = null;
+        var failed = -1;
+        CancellationTokenSource? siblings = null;
+        var token = _token;
+        if (_graph.HasAsyncNodes && _taskCount > 1)
+        {
+            // In-flight siblings are cancelled when one task fails.
+            siblings = CancellationTokenSource.CreateLinkedTokenSource(_token);
+            token = siblings.Token;
+        }
+
+        try
+        {
+            for (var i = 0; i < _taskCount && failed < 0; i++)
+            {
+                if ((_modes & StreamMode.Tasks) != 0)
+                {
+                    await EmitAsync(new TaskStartedEvent(_step, _graph.Nodes[_tasks[i].Node].Name, i, _tasks[i].Arg)).ConfigureAwait(false);
+                }
+
+                ValueTask<NodeResult<TState>> running;
+                try
+                {
+                    running = StartTask(i, token);
+                }
+                catch (Exception e)
+                {
+                    running = ValueTask.FromException<NodeResult<TState>>(e);
+                }
+
+                if (running.IsCompleted)
+                {
+                    if (!await CompleteAsync(i, running).ConfigureAwait(false))
+                    {
+                        failed = FirstFailure(failed, i, _tasks[i].Error!);
+                    }
+                }
+                else
+                {
+                    (pending ??= []).Add(TrackAsync(i, running));
+                }
+            }
+
+            if (pending is not null)
+            {
+                if (failed >= 0)
+                {
+                    siblings?.Cancel();
+                }
+
+                while (pending.Count > 0)
+                {
+                    var done = await Task.WhenAny(pending).ConfigureAwait(false);
+                    pending.Remove(done);
+                    var index = ((Task<int>)done).Result;
+                    if (_tasks[index].Error is { } error)
+                    {
+                        failed = FirstFailure(failed, index, error);
+                        siblings?.Cancel();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            siblings?.Dispose();
+        }
+
+        if (failed >= 0)
+        {
+            var error = _tasks[failed].Error!;
+            _token.ThrowIfCancellationRequested();
+            if (error is DashFlowException { Step: not null } dashFlowError)
+            {
+                throw dashFlowError;
+            }
+
+            throw new NodeFailedException(_graph.Nodes[_tasks[failed].Node].Name, _step, _threadId, _tasks[failed].Attempts, error);
+        }
+    }
+
+    /// <summary>The failure to report: the first that is not a sibling's cancellation.</summary>
+    private int FirstFailure(int failed, int index, Exception error) =>
+        failed < 0 || (_tasks[failed].Error is OperationCanceledException && error is not OperationCanceledException) ? index : failed;
+
+    private async Task<int> TrackAsync(int index, ValueTask<NodeResult<TState>> running)
+    {
+        try
+        {
+            await running.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Observed in CompleteAsync.
+        }
+
+        await CompleteAsync(index, running).ConfigureAwait(false);
+        return index;
+    }
+
+    /// <summary>Records a finished task's result or error and reports it.</summary>
+    /// <returns>Whether the task succeeded.</returns>
+    private async ValueTask<bool> CompleteAsync(int index, ValueTask<NodeResult<TState>> finished)
+    {
+        Exception? error = null;
+        var result = default(NodeResult<TState>);
+        try
+        {
+            result = finished.Result;
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        _tasks[index].Result = result;
+        _tasks[index].Error = error;
+        if (_tasks[index].Attempts == 0)
+        {
+            _tasks[index].Attempts = 1;
+        }
+
+        if (_modes != StreamMode.None)
+        {
+            var node = _graph.Nodes[_tasks[index].Node].Name;
+            if (error is null && (_modes & StreamMode.Updates) != 0)
+            {
+                var update = result.Command is { } command && command.Updates.Count > 0 ? command.Updates[^1] : result.Update;
+                await EmitAsync(new UpdateEvent<TState>(_step, node, update)).ConfigureAwait(false);
+            }
+
+            if ((_modes & StreamMode.Tasks) != 0)
+            {
+                await EmitAsync(new TaskFinishedEvent(_step, node, index, error)).ConfigureAwait(false);
+            }
+        }
+
+        return error is null;
+    }
+
+    private ValueTask<NodeResult<TState>> StartTask(int index, CancellationToken token)
+    {
+        ref var slot = ref _tasks[index];
+        var node = _graph.Nodes[slot.Node];
+        var state = _state;
+        object? arg = null;
+        if (slot.IsSend)
+        {
+            if (node.ArgType is null)
+            {
+                state = slot.Arg as TState ?? throw new InvalidRouteException(
+                    node.Name, StateFormatting.Format(slot.Arg), [],
+                    $"A Send to node '{node.Name}' carries {Describe(slot.Arg)}, but the node reads the state ({typeof(TState).Name}); send a {typeof(TState).Name}, or give the node a parameter of the argument's type.")
+                { Step = _step, ThreadId = _threadId };
+            }
+            else
+            {
+                if (slot.Arg is not null && !node.ArgType.IsInstanceOfType(slot.Arg))
+                {
+                    throw new InvalidRouteException(
+                        node.Name, StateFormatting.Format(slot.Arg), [],
+                        $"A Send to node '{node.Name}' carries {Describe(slot.Arg)}, but the node takes a {node.ArgType.Name}.")
+                    { Step = _step, ThreadId = _threadId };
+                }
+
+                arg = slot.Arg;
+            }
+        }
+
+        if (node.Pipeline is null)
+        {
+            return node.Handler(state, new NodeContext(_events is null ? null : this, node.Name, _step, index, arg, _threadId, token));
+        }
+
+        return RunWithPipelineAsync(index, node, state, arg, token);
+    }
+
+    private async ValueTask<NodeResult<TState>> RunWithPipelineAsync(int index, GraphDefinition<TState>.NodeDef node, TState state, object? arg, CancellationToken token)
+    {
+        var context = ResilienceContextPool.Shared.Get(token);
+        try
+        {
+            var outcome = await node.Pipeline!.ExecuteOutcomeAsync(
+                static async (ctx, s) =>
+                {
+                    try
+                    {
+                        var result = await s.Node.Handler(s.State, new NodeContext(s.Run._events is null ? null : s.Run, s.Node.Name, s.Run._step, s.Index, s.Arg, s.Run._threadId, ctx.CancellationToken)).ConfigureAwait(false);
+                        return Outcome.FromResult(result);
+                    }
+                    catch (Exception e)
+                    {
+                        return Outcome.FromException<NodeResult<TState>>(e);
+                    }
+                },
+                context,
+                (Run: this, Node: node, State: state, Arg: arg, Index: index)).ConfigureAwait(false);
+            _tasks[index].Attempts = context.Properties.GetValue(GraphDefinition<TState>.AttemptsKey, 1);
+            if (outcome.Exception is { } error)
+            {
+                throw GraphDefinition<TState>.Unwrap(node.Name, node.Options, error);
+            }
+
+            return outcome.Result;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static string Describe(object? value) => value is null ? "null" : $"a {value.GetType().Name}";
+
+    /// <summary>Applies the superstep's writes and works out the next superstep's triggers.</summary>
+    private void Barrier()
+    {
+        var before = _state;
+        _writeCount = 0;
+        for (var i = 0; i < _taskCount; i++)
+        {
+            ref var slot = ref _tasks[i];
+            slot.WriteStart = _writeCount;
+            AddResultWrites(slot.Result, slot.Result.Command, _graph.Nodes[slot.Node].Name);
+            slot.WriteCount = _writeCount - slot.WriteStart;
+        }
+
+        ApplyWrites();
+
+        for (var i = 0; i < _taskCount; i++)
+        {
+            ref var slot = ref _tasks[i];
+            var node = _graph.Nodes[slot.Node];
+            var routers = _graph.Routers[slot.Node];
+            var view = before;
+            if (routers.Length > 0 && slot.WriteCount > 0)
+            {
+                // A router sees the snapshot plus only its own node's update.
+                view = ApplyOwn(before, slot.WriteStart, slot.WriteCount);
+            }
+
+            Route(slot.Node, view, slot.Result.Command);
+            foreach (var joinSlot in node.JoinSlots)
+            {
+                _joinSeen[joinSlot] = true;
+            }
+        }
+
+        if (_graph.Joins.Length > 0)
+        {
+            FireJoins();
+        }
+
+        Array.Clear(_tasks, 0, _taskCount);
+        Array.Clear(_writes, 0, _writeCount);
+    }
+
+    private TState ApplyOwn(TState before, int start, int count)
+    {
+        try
+        {
+            return TState.ApplyWrites(before, new ReadOnlySpan<StateWrite<TState>>(_writes, start, count));
+        }
+        catch (InvalidUpdateException e)
+        {
+            throw e.At(_step, _threadId);
+        }
+    }
+
+    private void AddResultWrites(NodeResult<TState> result, Command<TState>? command, string node)
+    {
+        if (command is not null)
+        {
+            if (command.Update is { } first)
+            {
+                AddWrite(node, first);
+            }
+
+            foreach (var update in command.Updates)
+            {
+                AddWrite(node, update);
+            }
+        }
+        else if (result.Update is { } update)
+        {
+            AddWrite(node, update);
+        }
+    }
+
+    private void AddWrite(string node, StateUpdate<TState> update)
+    {
+        if (_writeCount == _writes.Length)
+        {
+            Array.Resize(ref _writes, _writes.Length * 2);
+        }
+
+        _writes[_writeCount++] = new StateWrite<TState>(node, update);
+    }
+
+    private void ApplyWrites()
+    {
+        if (_writeCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _state = TState.ApplyWrites(_state, new ReadOnlySpan<StateWrite<TState>>(_writes, 0, _writeCount));
+        }
+        catch (InvalidUpdateException e)
+        {
+            throw e.At(_step, _threadId);
+        }
+
+        if (_step == 0)
+        {
+            Array.Clear(_writes, 0, _writeCount);
+            _writeCount = 0;
+        }
+    }
+
+    /// <summary>Triggers what follows <paramref name="source"/>: its edges, its routers and its Command's destinations.</summary>
+    private void Route(int source, TState view, Command<TState>? command)
+    {
+        foreach (var next in _graph.Successors[source])
+        {
+            Trigger(next);
+        }
+
+        foreach (var router in _graph.Routers[source])
+        {
+            RouteResult result;
+            try
+            {
+                result = router.Handler(view, _token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new NodeFailedException(router.Name, _step, _threadId, 1, e);
+            }
+
+            Apply(router, result);
+        }
+
+        if (command is not null)
+        {
+            foreach (var destination in command.Goto)
+            {
+                if (destination.Send is { } send)
+                {
+                    AddSend(send, _graph.NameOf(source), null);
+                }
+                else
+                {
+                    Trigger(ResolveName(destination.Node!, $"node '{_graph.NameOf(source)}' (in its Command.Goto)", null));
+                }
+            }
+        }
+    }
+
+    private void Apply(GraphDefinition<TState>.RouterDef router, RouteResult result)
+    {
+        switch (result.Kind)
+        {
+            case RouteResult.ResultKind.Nothing:
+                break;
+            case RouteResult.ResultKind.Index:
+                Trigger(router.Targets![result.Index]);
+                break;
+            case RouteResult.ResultKind.Indexes:
+                foreach (var i in (int[])result.Payload!)
+                {
+                    Trigger(router.Targets![i]);
+                }
+
+                break;
+            case RouteResult.ResultKind.Name:
+                Trigger(ResolveName((string?)result.Payload, $"router '{router.Name}'", router));
+                break;
+            case RouteResult.ResultKind.Names:
+                if (result.Payload is IEnumerable<string> names)
+                {
+                    foreach (var name in names)
+                    {
+                        Trigger(ResolveName(name, $"router '{router.Name}'", router));
+                    }
+                }
+
+                break;
+            case RouteResult.ResultKind.Sends:
+                if (result.Payload is IEnumerable<Send> sends)
+                {
+                    foreach (var send in sends)
+                    {
+                        AddSend(send, router.Name, router);
+                    }
+                }
+
+                break;
+            case RouteResult.ResultKind.Undeclared:
+                throw Undeclared(router, (string)result.Payload!);
+        }
+    }
+
+    private InvalidRouteException Undeclared(GraphDefinition<TState>.RouterDef router, string value)
+    {
+        var declared = router.TargetNames ?? [];
+        return new InvalidRouteException(
+            router.Name, value, declared,
+            $"Router '{router.Name}' returned '{value}', which is not among its declared targets [{string.Join(", ", declared.Select(Graph.Display))}] " +
+            $"(in {DashFlowException.Where(_step, _threadId)}). Declare it in the router's targets or return a declared one.")
+        { Step = _step, ThreadId = _threadId };
+    }
+
+    private int ResolveName(string? name, string who, GraphDefinition<TState>.RouterDef? router)
+    {
+        if (name is null)
+        {
+            throw new InvalidRouteException(router?.Name ?? who, "null", router?.TargetNames ?? [], $"The {who} returned null; return a node name or Graph.End.") { Step = _step, ThreadId = _threadId };
+        }
+
+        if (router?.TargetNames is { } declared && Array.IndexOf(declared, name) < 0)
+        {
+            throw Undeclared(router, name);
+        }
+
+        if (name == Graph.End)
+        {
+            return GraphDefinition<TState>.EndIndex;
+        }
+
+        if (_graph.Index.TryGetValue(name, out var index))
+        {
+            return index;
+        }
+
+        throw new InvalidRouteException(
+            router?.Name ?? who, name, router?.TargetNames ?? [],
+            $"The {who} returned '{name}', which is not a node of graph '{_graph.Name}' (in {DashFlowException.Where(_step, _threadId)}).")
+        { Step = _step, ThreadId = _threadId };
+    }
+
+    private void AddSend(Send send, string who, GraphDefinition<TState>.RouterDef? router)
+    {
+        var target = ResolveName(send.Node, router is null ? $"node '{who}'" : $"router '{who}'", router);
+        if (target == GraphDefinition<TState>.EndIndex)
+        {
+            throw new InvalidRouteException(who, send.ToString(), router?.TargetNames ?? [], $"'{who}' sent to End; a Send must name a node.") { Step = _step, ThreadId = _threadId };
+        }
+
+        (_nextSends ??= []).Add(send);
+    }
+
+    private void Trigger(int node)
+    {
+        if (node >= 0)
+        {
+            _triggered[node] = true;
+        }
+    }
+
+    private void FireJoins()
+    {
+        foreach (var join in _graph.Joins)
+        {
+            var all = true;
+            for (var p = 0; p < join.Sources.Length && all; p++)
+            {
+                all = _joinSeen[join.SlotOffset + p];
+            }
+
+            if (all)
+            {
+                Array.Clear(_joinSeen, join.SlotOffset, join.Sources.Length);
+                Trigger(join.Target);
+            }
+        }
+    }
+
+    public ValueTask CustomAsync(string node, int step, int task, object? value, CancellationToken cancellationToken) =>
+        (_modes & StreamMode.Custom) != 0 ? EmitAsync(new CustomEvent(step, node, value)) : default;
+
+    private ValueTask EmitAsync(GraphEvent e) => _events!.WriteAsync(e, _token);
+
+    private struct TaskSlot
+    {
+        public int Node;
+        public object? Arg;
+        public bool IsSend;
+        public NodeResult<TState> Result;
+        public Exception? Error;
+        public int Attempts;
+        public int WriteStart;
+        public int WriteCount;
+    }
+}

@@ -1,0 +1,58 @@
+namespace DashFlow;
+
+/// <summary>
+/// What a running task knows about itself. A node receives it by declaring a <see cref="NodeContext"/> parameter.
+/// </summary>
+public readonly struct NodeContext
+{
+    private readonly IRunEvents? _events;
+
+    internal NodeContext(IRunEvents? events, string node, int step, int task, object? arg, string? threadId, CancellationToken cancellationToken)
+    {
+        _events = events;
+        Node = node;
+        Step = step;
+        Task = task;
+        Arg = arg;
+        ThreadId = threadId;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The node's name.</summary>
+    public string Node { get; }
+
+    /// <summary>The superstep the task runs in (1 is the first superstep after the input).</summary>
+    public int Step { get; }
+
+    /// <summary>The task's position in its superstep (pull tasks in declaration order, then Sends in order).</summary>
+    public int Task { get; }
+
+    /// <summary>The <see cref="Send.Arg"/> of a task started by a <see cref="Send"/>; null for a task triggered by an edge.</summary>
+    public object? Arg { get; }
+
+    /// <summary>The run's thread id (<see cref="RunConfig.ThreadId"/>), if any.</summary>
+    public string? ThreadId { get; }
+
+    /// <summary>Cancelled when the run is cancelled, a sibling task fails, or the node's timeout passes.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// Writes a value to the run's <see cref="StreamMode.Custom"/> stream (progress, partial results). Does nothing
+    /// when the run is not streamed in that mode. Waits when the consumer is behind (backpressure).
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <returns>A task that completes when the value is queued.</returns>
+    public ValueTask EmitAsync(object? value) =>
+        _events is null ? default : _events.CustomAsync(Node, Step, Task, value, CancellationToken);
+
+    /// <summary>Whether a stream in <see cref="StreamMode.Custom"/> is listening.</summary>
+    public bool IsStreaming => _events is not null && _events.WantsCustom;
+}
+
+/// <summary>The run's event sink, seen by tasks.</summary>
+internal interface IRunEvents
+{
+    bool WantsCustom { get; }
+
+    ValueTask CustomAsync(string node, int step, int task, object? value, CancellationToken cancellationToken);
+}
