@@ -33,6 +33,11 @@ public sealed class NodeAttribute : Attribute
 
     /// <summary>A time limit for one attempt of the node, in milliseconds; 0 for none.</summary>
     public int TimeoutMilliseconds { get; set; }
+
+    /// <summary>
+    /// The nodes this node's <see cref="Command{TState}"/>s may go to: used to check reachability and to draw the graph.
+    /// </summary>
+    public string[] Destinations { get; set; } = [];
 }
 
 /// <summary>
@@ -96,6 +101,12 @@ public sealed class RouterAttribute : Attribute
 {
     /// <summary>The node names (or <see cref="Graph.End"/>) the router may return. Any other value is an error.</summary>
     public string[] Targets { get; set; } = [];
+
+    /// <summary>
+    /// Attaches the router to a node without a <see cref="RouteAttribute"/> on it; <see cref="Graph.Start"/> makes the
+    /// router choose the entry node (a conditional entry).
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>Retries the node it is on when an attempt fails. Writes of a failed attempt are discarded.</summary>

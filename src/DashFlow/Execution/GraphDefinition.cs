@@ -60,9 +60,13 @@ internal sealed class GraphDefinition<TState>
     {
         var problems = new List<string>(earlierProblems);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var spec in nodeSpecs)
+        for (var i = 0; i < nodeSpecs.Count; i++)
         {
-            index.TryAdd(spec.Name, index.Count);
+            // A duplicate keeps the first node's index (the duplicate is reported); an index is always the node's position.
+            if (nodeSpecs[i].Name is { } nodeName)
+            {
+                index.TryAdd(nodeName, i);
+            }
         }
 
         var n = nodeSpecs.Count;
@@ -191,23 +195,36 @@ internal sealed class GraphDefinition<TState>
         }
 
         var nodes = new NodeDef[n];
+        var destinations = new List<int>[n];
         var hasAsync = false;
         var hasDeferred = false;
         for (var i = 0; i < n; i++)
         {
             var spec = nodeSpecs[i];
-            nodes[i] = new NodeDef(i, spec.Name, spec.Handler, spec.Options, spec.ArgType, BuildPipeline(spec.Name, spec.Options, timeProvider), [.. joinSlots[i]]);
-            hasAsync |= spec.IsAsync || spec.Options.Timeout is not null || spec.Options.Retry is not null;
+            var isAsync = spec.IsAsync || spec.Options.Timeout is not null || spec.Options.Retry is not null;
+            nodes[i] = new NodeDef(i, spec.Name, spec.Handler, spec.Options, spec.ArgType, BuildPipeline(spec.Name, spec.Options, timeProvider), [.. joinSlots[i]], isAsync);
+            hasAsync |= isAsync;
             hasDeferred |= spec.Options.Defer;
+            destinations[i] = [];
+            foreach (var destination in spec.Options.Destinations ?? [])
+            {
+                var d = Resolve(destination, $"Node '{spec.Name}' (in NodeOptions.Destinations)", allowStart: false, allowEnd: true);
+                if (d >= 0 && d < n)
+                {
+                    destinations[i].Add(d);
+                }
+            }
         }
 
+        // Without an entry every node is unreachable: that is one problem, not one per node. Otherwise unreachable nodes
+        // are listed with the other problems; nodes whose name is already wrong (duplicate, reserved, empty) are not.
         if (successors[startIndex].Count == 0 && routers[startIndex].Count == 0)
         {
             problems.Add("The graph has no entry: add an edge from Graph.Start to the first node (AddEdge(Graph.Start, \"...\") or [Edge(From = Graph.Start)]).");
         }
-        else if (problems.Count == 0)
+        else
         {
-            AddUnreachable(problems, nodes, successors, joinDefs, routers, startIndex);
+            AddUnreachable(problems, nodes, index, successors, joinDefs, routers, destinations, startIndex);
         }
 
         if (problems.Count > 0)
@@ -224,7 +241,15 @@ internal sealed class GraphDefinition<TState>
         };
     }
 
-    private static void AddUnreachable(List<string> problems, NodeDef[] nodes, List<int>[] successors, List<JoinDef> joins, List<RouterDef>[] routers, int start)
+    private static void AddUnreachable(
+        List<string> problems,
+        NodeDef[] nodes,
+        Dictionary<string, int> index,
+        List<int>[] successors,
+        List<JoinDef> joins,
+        List<RouterDef>[] routers,
+        List<int>[] destinations,
+        int start)
     {
         var reached = new bool[nodes.Length + 1];
         var queue = new Queue<int>();
@@ -274,17 +299,18 @@ internal sealed class GraphDefinition<TState>
                     }
                 }
 
-                foreach (var destination in nodes[current].Options.Destinations ?? [])
+                foreach (var destination in destinations[current])
                 {
-                    var target = Array.FindIndex(nodes, x => x.Name == destination);
-                    Reach(target);
+                    Reach(destination);
                 }
             }
         }
 
         for (var i = 0; i < nodes.Length; i++)
         {
-            if (!reached[i])
+            var name = nodes[i].Name;
+            var misnamed = string.IsNullOrWhiteSpace(name) || name is Graph.Start or Graph.End || index[name] != i;
+            if (!reached[i] && !misnamed)
             {
                 problems.Add(
                     $"Node '{nodes[i].Name}' cannot be reached from Start: no edge, join, router target or Command destination leads to it. " +
@@ -359,7 +385,8 @@ internal sealed class GraphDefinition<TState>
         NodeOptions Options,
         Type? ArgType,
         ResiliencePipeline<NodeResult<TState>>? Pipeline,
-        int[] JoinSlots);
+        int[] JoinSlots,
+        bool IsAsync);
 
     internal sealed record JoinDef(int Id, int Target, int[] Sources, int SlotOffset);
 

@@ -75,6 +75,8 @@ internal sealed class PregelRun<TState> : IRunEvents
 
         while (PrepareTasks())
         {
+            // Cancellation stops the run between supersteps too, even when no node looks at the token.
+            cancellationToken.ThrowIfCancellationRequested();
             _step++;
             if (_step > _recursionLimit)
             {
@@ -87,7 +89,7 @@ internal sealed class PregelRun<TState> : IRunEvents
                 throw new GraphRecursionException(_recursionLimit, _step, names, _threadId) { Step = _step, ThreadId = _threadId };
             }
 
-            await ExecuteTasksAsync().ConfigureAwait(false);
+            await ExecuteTasks().ConfigureAwait(false);
             Barrier();
             if ((_modes & StreamMode.Values) != 0)
             {
@@ -148,43 +150,75 @@ internal sealed class PregelRun<TState> : IRunEvents
         _tasks[_taskCount++] = new TaskSlot { Node = node, Arg = arg, IsSend = isSend };
     }
 
-    private async ValueTask ExecuteTasksAsync()
+    /// <summary>
+    /// Runs the superstep's tasks. While the tasks complete synchronously and nothing is streamed, this stays synchronous
+    /// and allocates nothing; the first task that must be awaited, or an async node with siblings (which need a token a
+    /// failure can cancel), hands the rest of the superstep to <see cref="ExecuteTasksAsync"/>.
+    /// </summary>
+    private ValueTask ExecuteTasks()
     {
-        List<Task>? pending = null;
-        var failed = -1;
-        CancellationTokenSource? siblings = null;
-        var token = _token;
-        if (_graph.HasAsyncNodes && _taskCount > 1)
+        if (_modes != StreamMode.None)
         {
-            // In-flight siblings are cancelled when one task fails.
-            siblings = CancellationTokenSource.CreateLinkedTokenSource(_token);
-            token = siblings.Token;
+            return ExecuteTasksAsync(0, null);
         }
 
+        var nodes = _graph.Nodes;
+        for (var i = 0; i < _taskCount; i++)
+        {
+            if (_taskCount > 1 && nodes[_tasks[i].Node].IsAsync)
+            {
+                return ExecuteTasksAsync(i, null);
+            }
+
+            var running = Start(i, _token);
+            if (!running.IsCompleted)
+            {
+                return ExecuteTasksAsync(i + 1, TrackAsync(i, running));
+            }
+
+            if (!Record(i, running))
+            {
+                throw Failure(i);
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>Runs tasks <paramref name="from"/> onwards, with <paramref name="started"/> already in flight, and waits for all.</summary>
+    private async ValueTask ExecuteTasksAsync(int from, Task<int>? started)
+    {
+        List<Task<int>>? pending = started is null ? null : [started];
+        var failed = -1;
+        CancellationTokenSource? siblings = null;
         try
         {
-            for (var i = 0; i < _taskCount && failed < 0; i++)
+            for (var i = from; i < _taskCount && failed < 0; i++)
             {
+                var token = _token;
+                if (_taskCount > 1 && _graph.Nodes[_tasks[i].Node].IsAsync)
+                {
+                    // In-flight siblings are cancelled when one task fails. Synchronous nodes are never in flight.
+                    siblings ??= CancellationTokenSource.CreateLinkedTokenSource(_token);
+                    token = siblings.Token;
+                }
+
                 if ((_modes & StreamMode.Tasks) != 0)
                 {
                     await EmitAsync(new TaskStartedEvent(_step, _graph.Nodes[_tasks[i].Node].Name, i, _tasks[i].Arg)).ConfigureAwait(false);
                 }
 
-                ValueTask<NodeResult<TState>> running;
-                try
-                {
-                    running = StartTask(i, token);
-                }
-                catch (Exception e)
-                {
-                    running = ValueTask.FromException<NodeResult<TState>>(e);
-                }
-
+                var running = Start(i, token);
                 if (running.IsCompleted)
                 {
-                    if (!await CompleteAsync(i, running).ConfigureAwait(false))
+                    if (!Record(i, running))
                     {
-                        failed = FirstFailure(failed, i, _tasks[i].Error!);
+                        failed = FirstFailure(failed, i);
+                    }
+
+                    if (_modes != StreamMode.None)
+                    {
+                        await ReportAsync(i).ConfigureAwait(false);
                     }
                 }
                 else
@@ -204,10 +238,10 @@ internal sealed class PregelRun<TState> : IRunEvents
                 {
                     var done = await Task.WhenAny(pending).ConfigureAwait(false);
                     pending.Remove(done);
-                    var index = ((Task<int>)done).Result;
-                    if (_tasks[index].Error is { } error)
+                    var index = await done.ConfigureAwait(false);
+                    if (_tasks[index].Error is not null)
                     {
-                        failed = FirstFailure(failed, index, error);
+                        failed = FirstFailure(failed, index);
                         siblings?.Cancel();
                     }
                 }
@@ -220,74 +254,103 @@ internal sealed class PregelRun<TState> : IRunEvents
 
         if (failed >= 0)
         {
-            var error = _tasks[failed].Error!;
-            _token.ThrowIfCancellationRequested();
-            if (error is DashFlowException { Step: not null } dashFlowError)
-            {
-                throw dashFlowError;
-            }
-
-            throw new NodeFailedException(_graph.Nodes[_tasks[failed].Node].Name, _step, _threadId, _tasks[failed].Attempts, error);
+            throw Failure(failed);
         }
+    }
+
+    /// <summary>The error a failed task fails the run with; cancellation of the run wins over the task's own error.</summary>
+    private NodeFailedException Failure(int index)
+    {
+        _token.ThrowIfCancellationRequested();
+        ref var slot = ref _tasks[index];
+        return new NodeFailedException(_graph.Nodes[slot.Node].Name, _step, _threadId, slot.Attempts, slot.Error!);
     }
 
     /// <summary>The failure to report: the first that is not a sibling's cancellation.</summary>
-    private int FirstFailure(int failed, int index, Exception error) =>
-        failed < 0 || (_tasks[failed].Error is OperationCanceledException && error is not OperationCanceledException) ? index : failed;
+    private int FirstFailure(int failed, int index) =>
+        failed < 0 || (_tasks[failed].Error is OperationCanceledException && _tasks[index].Error is not OperationCanceledException) ? index : failed;
 
-    private async Task<int> TrackAsync(int index, ValueTask<NodeResult<TState>> running)
+    /// <summary>Starts a task; an exception thrown while starting it is its failure.</summary>
+    private ValueTask<NodeResult<TState>> Start(int index, CancellationToken token)
     {
         try
         {
-            await running.ConfigureAwait(false);
+            return StartTask(index, token);
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // Observed in CompleteAsync.
+            return ValueTask.FromException<NodeResult<TState>>(e);
         }
-
-        await CompleteAsync(index, running).ConfigureAwait(false);
-        return index;
     }
 
-    /// <summary>Records a finished task's result or error and reports it.</summary>
-    /// <returns>Whether the task succeeded.</returns>
-    private async ValueTask<bool> CompleteAsync(int index, ValueTask<NodeResult<TState>> finished)
+    /// <summary>Waits for a task that did not complete synchronously, records and reports it.</summary>
+    /// <returns>The task's index.</returns>
+    private async Task<int> TrackAsync(int index, ValueTask<NodeResult<TState>> running)
     {
+        // A ValueTask may be consumed only once: its outcome is taken here and recorded as is.
+        NodeResult<TState> result = default;
         Exception? error = null;
-        var result = default(NodeResult<TState>);
         try
         {
-            result = finished.Result;
+            result = await running.ConfigureAwait(false);
         }
         catch (Exception e)
         {
             error = e;
         }
 
-        _tasks[index].Result = result;
-        _tasks[index].Error = error;
-        if (_tasks[index].Attempts == 0)
-        {
-            _tasks[index].Attempts = 1;
-        }
-
+        Record(index, result, error);
         if (_modes != StreamMode.None)
         {
-            var node = _graph.Nodes[_tasks[index].Node].Name;
-            if (error is null && (_modes & StreamMode.Updates) != 0)
-            {
-                var update = result.Command is { } command && command.Updates.Count > 0 ? command.Updates[^1] : result.Update;
-                await EmitAsync(new UpdateEvent<TState>(_step, node, update)).ConfigureAwait(false);
-            }
+            await ReportAsync(index).ConfigureAwait(false);
+        }
 
-            if ((_modes & StreamMode.Tasks) != 0)
-            {
-                await EmitAsync(new TaskFinishedEvent(_step, node, index, error)).ConfigureAwait(false);
-            }
+        return index;
+    }
+
+    /// <summary>Records the outcome of a task that completed synchronously.</summary>
+    /// <returns>Whether the task succeeded.</returns>
+    private bool Record(int index, ValueTask<NodeResult<TState>> finished)
+    {
+        try
+        {
+            return Record(index, finished.Result, null);
+        }
+        catch (Exception e)
+        {
+            return Record(index, default, e);
+        }
+    }
+
+    private bool Record(int index, NodeResult<TState> result, Exception? error)
+    {
+        ref var slot = ref _tasks[index];
+        slot.Result = result;
+        slot.Error = error;
+        if (slot.Attempts == 0)
+        {
+            slot.Attempts = 1;
         }
 
         return error is null;
+    }
+
+    /// <summary>Reports a finished task to the stream: its update (Updates) and its end (Tasks).</summary>
+    private async ValueTask ReportAsync(int index)
+    {
+        var node = _graph.Nodes[_tasks[index].Node].Name;
+        var error = _tasks[index].Error;
+        if (error is null && (_modes & StreamMode.Updates) != 0)
+        {
+            var result = _tasks[index].Result;
+            var update = result.Command is { } command && command.Updates.Count > 0 ? command.Updates[^1] : result.Update;
+            await EmitAsync(new UpdateEvent<TState>(_step, node, update)).ConfigureAwait(false);
+        }
+
+        if ((_modes & StreamMode.Tasks) != 0)
+        {
+            await EmitAsync(new TaskFinishedEvent(_step, node, index, error)).ConfigureAwait(false);
+        }
     }
 
     private ValueTask<NodeResult<TState>> StartTask(int index, CancellationToken token)
@@ -298,23 +361,13 @@ internal sealed class PregelRun<TState> : IRunEvents
         object? arg = null;
         if (slot.IsSend)
         {
+            // AddSend checked that the argument fits the node.
             if (node.ArgType is null)
             {
-                state = slot.Arg as TState ?? throw new InvalidRouteException(
-                    node.Name, StateFormatting.Format(slot.Arg), [],
-                    $"A Send to node '{node.Name}' carries {Describe(slot.Arg)}, but the node reads the state ({typeof(TState).Name}); send a {typeof(TState).Name}, or give the node a parameter of the argument's type.")
-                { Step = _step, ThreadId = _threadId };
+                state = (TState)slot.Arg!;
             }
             else
             {
-                if (slot.Arg is not null && !node.ArgType.IsInstanceOfType(slot.Arg))
-                {
-                    throw new InvalidRouteException(
-                        node.Name, StateFormatting.Format(slot.Arg), [],
-                        $"A Send to node '{node.Name}' carries {Describe(slot.Arg)}, but the node takes a {node.ArgType.Name}.")
-                    { Step = _step, ThreadId = _threadId };
-                }
-
                 arg = slot.Arg;
             }
         }
@@ -386,8 +439,9 @@ internal sealed class PregelRun<TState> : IRunEvents
             var view = before;
             if (routers.Length > 0 && slot.WriteCount > 0)
             {
-                // A router sees the snapshot plus only its own node's update.
-                view = ApplyOwn(before, slot.WriteStart, slot.WriteCount);
+                // A router sees the snapshot plus only its own node's update. When its node wrote every write of the
+                // superstep, that is the new snapshot itself, and no second state is built.
+                view = slot.WriteCount == _writeCount ? _state : ApplyOwn(before, slot.WriteStart, slot.WriteCount);
             }
 
             Route(slot.Node, view, slot.Result.Command);
@@ -491,7 +545,7 @@ internal sealed class PregelRun<TState> : IRunEvents
                 throw new NodeFailedException(router.Name, _step, _threadId, 1, e);
             }
 
-            Apply(router, result);
+            Apply(router, source, result);
         }
 
         if (command is not null)
@@ -500,17 +554,17 @@ internal sealed class PregelRun<TState> : IRunEvents
             {
                 if (destination.Send is { } send)
                 {
-                    AddSend(send, _graph.NameOf(source), null);
+                    AddSend(send, source, null);
                 }
                 else
                 {
-                    Trigger(ResolveName(destination.Node!, $"node '{_graph.NameOf(source)}' (in its Command.Goto)", null));
+                    Trigger(ResolveName(destination.Node, source, null));
                 }
             }
         }
     }
 
-    private void Apply(GraphDefinition<TState>.RouterDef router, RouteResult result)
+    private void Apply(GraphDefinition<TState>.RouterDef router, int source, RouteResult result)
     {
         switch (result.Kind)
         {
@@ -527,14 +581,14 @@ internal sealed class PregelRun<TState> : IRunEvents
 
                 break;
             case RouteResult.ResultKind.Name:
-                Trigger(ResolveName((string?)result.Payload, $"router '{router.Name}'", router));
+                Trigger(ResolveName((string?)result.Payload, source, router));
                 break;
             case RouteResult.ResultKind.Names:
                 if (result.Payload is IEnumerable<string> names)
                 {
                     foreach (var name in names)
                     {
-                        Trigger(ResolveName(name, $"router '{router.Name}'", router));
+                        Trigger(ResolveName(name, source, router));
                     }
                 }
 
@@ -544,7 +598,7 @@ internal sealed class PregelRun<TState> : IRunEvents
                 {
                     foreach (var send in sends)
                     {
-                        AddSend(send, router.Name, router);
+                        AddSend(send, source, router);
                     }
                 }
 
@@ -564,43 +618,87 @@ internal sealed class PregelRun<TState> : IRunEvents
         { Step = _step, ThreadId = _threadId };
     }
 
-    private int ResolveName(string? name, string who, GraphDefinition<TState>.RouterDef? router)
+    /// <summary>
+    /// Resolves a node name a router or a Command returned. Builds no message unless the name is wrong, so routing by
+    /// name allocates nothing.
+    /// </summary>
+    private int ResolveName(string? name, int source, GraphDefinition<TState>.RouterDef? router)
     {
+        if (name is not null && (router?.TargetNames is not { } declared || Array.IndexOf(declared, name) >= 0))
+        {
+            if (name == Graph.End)
+            {
+                return GraphDefinition<TState>.EndIndex;
+            }
+
+            if (_graph.Index.TryGetValue(name, out var index))
+            {
+                return index;
+            }
+        }
+
+        throw BadName(name, source, router);
+    }
+
+    private InvalidRouteException BadName(string? name, int source, GraphDefinition<TState>.RouterDef? router)
+    {
+        var who = Who(source, router);
         if (name is null)
         {
-            throw new InvalidRouteException(router?.Name ?? who, "null", router?.TargetNames ?? [], $"The {who} returned null; return a node name or Graph.End.") { Step = _step, ThreadId = _threadId };
+            return new InvalidRouteException(
+                router?.Name ?? _graph.NameOf(source), "null", router?.TargetNames ?? [],
+                $"The {who} returned null (in {DashFlowException.Where(_step, _threadId)}); return a node name or Graph.End.")
+            { Step = _step, ThreadId = _threadId };
         }
 
-        if (router?.TargetNames is { } declared && Array.IndexOf(declared, name) < 0)
+        if (router?.TargetNames is not null)
         {
-            throw Undeclared(router, name);
+            return Undeclared(router, name);
         }
 
-        if (name == Graph.End)
-        {
-            return GraphDefinition<TState>.EndIndex;
-        }
-
-        if (_graph.Index.TryGetValue(name, out var index))
-        {
-            return index;
-        }
-
-        throw new InvalidRouteException(
-            router?.Name ?? who, name, router?.TargetNames ?? [],
-            $"The {who} returned '{name}', which is not a node of graph '{_graph.Name}' (in {DashFlowException.Where(_step, _threadId)}).")
+        return new InvalidRouteException(
+            router?.Name ?? _graph.NameOf(source), name, [],
+            $"The {who} returned '{name}', which is not a node of graph '{_graph.Name}' (in {DashFlowException.Where(_step, _threadId)}). " +
+            "Return the name of a node or Graph.End.")
         { Step = _step, ThreadId = _threadId };
     }
 
-    private void AddSend(Send send, string who, GraphDefinition<TState>.RouterDef? router)
+    private string Who(int source, GraphDefinition<TState>.RouterDef? router) =>
+        router is not null ? $"router '{router.Name}'" : $"node '{Graph.Display(_graph.NameOf(source))}' (in its Command.Goto)";
+
+    /// <summary>Schedules a Send for the next superstep after checking its target and that its argument fits the node.</summary>
+    private void AddSend(Send send, int source, GraphDefinition<TState>.RouterDef? router)
     {
-        var target = ResolveName(send.Node, router is null ? $"node '{who}'" : $"router '{who}'", router);
-        if (target == GraphDefinition<TState>.EndIndex)
+        var target = ResolveName(send.Node, source, router);
+        var problem = target == GraphDefinition<TState>.EndIndex
+            ? "a Send must name a node, not End"
+            : ArgumentProblem(_graph.Nodes[target], send.Arg);
+        if (problem is not null)
         {
-            throw new InvalidRouteException(who, send.ToString(), router?.TargetNames ?? [], $"'{who}' sent to End; a Send must name a node.") { Step = _step, ThreadId = _threadId };
+            throw new InvalidRouteException(
+                router?.Name ?? _graph.NameOf(source), send.ToString(), router?.TargetNames ?? [],
+                $"The {Who(source, router)} returned {send} (in {DashFlowException.Where(_step, _threadId)}), but {problem}.")
+            { Step = _step, ThreadId = _threadId };
         }
 
         (_nextSends ??= []).Add(send);
+    }
+
+    /// <summary>Why <paramref name="arg"/> cannot be the input of <paramref name="node"/>, or null when it can.</summary>
+    private static string? ArgumentProblem(GraphDefinition<TState>.NodeDef node, object? arg)
+    {
+        if (node.ArgType is null)
+        {
+            return arg is TState
+                ? null
+                : $"node '{node.Name}' reads the state ({typeof(TState).Name}) and the Send carries {Describe(arg)}; send a {typeof(TState).Name}, " +
+                  "or give the node a parameter of the argument's type";
+        }
+
+        var fits = arg is null
+            ? !node.ArgType.IsValueType || Nullable.GetUnderlyingType(node.ArgType) is not null
+            : node.ArgType.IsInstanceOfType(arg);
+        return fits ? null : $"node '{node.Name}' takes a {node.ArgType.Name} and the Send carries {Describe(arg)}";
     }
 
     private void Trigger(int node)

@@ -64,14 +64,17 @@ internal sealed class SharedFieldMapping<TParent, TChild>
         }
 
         var update = TParent.CreateUpdate();
+        var written = false;
         foreach (var (p, c) in _pairs)
         {
             if (changes.TryGetField(c, out var value, out var overwrite))
             {
                 update.SetField(p, value, overwrite);
+                written = true;
             }
         }
 
-        return update;
+        // A child that changed only fields the parent does not have writes nothing, like a node returning no update.
+        return written ? update : null;
     }
 }

@@ -66,7 +66,11 @@ public sealed class GraphRecursionException(int limit, int step, IReadOnlyList<s
     public IReadOnlyList<string> Nodes { get; } = nodes;
 }
 
-/// <summary>A node failed (after its retries); the node's exception is <see cref="Exception.InnerException"/>.</summary>
+/// <summary>
+/// A node failed (after its retries); the node's exception is <see cref="Exception.InnerException"/>. For a subgraph node
+/// that is the subgraph's own error (for example the <see cref="NodeFailedException"/> naming the node that failed inside
+/// it); a router that throws fails the run the same way, named by the router.
+/// </summary>
 public sealed class NodeFailedException : DashFlowException
 {
     /// <summary>Creates the error.</summary>
@@ -107,7 +111,10 @@ public sealed class NodeTimeoutException(string node, TimeSpan timeout)
     public TimeSpan Timeout { get; } = timeout;
 }
 
-/// <summary>A router returned a target it did not declare, or a Send named an unknown node.</summary>
+/// <summary>
+/// A router or a Command returned a target it did not declare or that is not a node, or a Send named an unknown node or
+/// carries an argument its node cannot take. Raised in the superstep that returned the value.
+/// </summary>
 /// <param name="router">The router (or the node whose command or router returned the value).</param>
 /// <param name="value">What it returned.</param>
 /// <param name="declared">The targets it declared.</param>

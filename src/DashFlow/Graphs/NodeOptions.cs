@@ -52,13 +52,21 @@ public sealed record RetryPolicy
     /// <summary>
     /// The default: every exception retries except cancellation, DashFlow's own errors and programming errors
     /// (argument, null reference, invalid cast, not implemented, not supported, format, key not found, index out of range).
+    /// Two timeouts do retry: an attempt that ran past <see cref="NodeOptions.Timeout"/> (<see cref="NodeTimeoutException"/>;
+    /// the limit is per attempt), and an operation cancelled because of a timeout (an
+    /// <see cref="OperationCanceledException"/> whose inner exception is a <see cref="TimeoutException"/>, as
+    /// <c>HttpClient</c> throws). Cancellation of the run itself is never retried, whatever this returns.
     /// </summary>
     /// <param name="exception">The failure.</param>
     /// <returns>Whether to try again.</returns>
-    public static bool DefaultRetryOn(Exception exception) => exception is not (
+    public static bool DefaultRetryOn(Exception exception) => exception switch
+    {
+        NodeTimeoutException or OperationCanceledException { InnerException: TimeoutException } => true,
         OperationCanceledException or DashFlowException or ArgumentException or NullReferenceException
-        or InvalidCastException or NotImplementedException or NotSupportedException or FormatException
-        or KeyNotFoundException or IndexOutOfRangeException);
+            or InvalidCastException or NotImplementedException or NotSupportedException or FormatException
+            or KeyNotFoundException or IndexOutOfRangeException => false,
+        _ => true,
+    };
 
     internal bool ShouldRetry(Exception exception)
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using DashFlow.Internals;
 
 namespace DashFlow;
@@ -34,10 +35,12 @@ public sealed class StateGraph<TState>
     public string Name { get; }
 
     /// <summary>Adds a node that returns an update (or null for none).</summary>
+    /// <remarks>Preferred over the command form when a lambda fits both (<c>s =&gt; null</c>, <c>s =&gt; throw ...</c>).</remarks>
     /// <param name="name">The node's name, unique in the graph.</param>
     /// <param name="node">The node.</param>
     /// <param name="options">Deferral, retries, timeout.</param>
     /// <returns>This builder.</returns>
+    [OverloadResolutionPriority(1)]
     public StateGraph<TState> AddNode(string name, Func<TState, StateUpdate<TState>?> node, NodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -56,10 +59,15 @@ public sealed class StateGraph<TState>
     }
 
     /// <summary>Adds an asynchronous node that returns an update (or null for none).</summary>
+    /// <remarks>
+    /// Preferred over the <see cref="NodeHandler{TState}"/> form when a lambda fits both, that is when it does not use
+    /// <see cref="NodeContext"/>'s members.
+    /// </remarks>
     /// <param name="name">The node's name, unique in the graph.</param>
     /// <param name="node">The node.</param>
     /// <param name="options">Deferral, retries, timeout.</param>
     /// <returns>This builder.</returns>
+    [OverloadResolutionPriority(1)]
     public StateGraph<TState> AddNode(string name, Func<TState, CancellationToken, ValueTask<StateUpdate<TState>?>> node, NodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -102,6 +110,13 @@ public sealed class StateGraph<TState>
     }
 
     /// <summary>Adds a compiled graph as a node. Its state maps through the fields both states share, by name.</summary>
+    /// <remarks>
+    /// The subgraph starts from the parent's values of the shared fields (the others at their defaults) and hands back
+    /// only what it changed, each through the parent field's reducer: a Replace field it changed is written, an Append
+    /// field gets the items it added, a Sum field the difference. When it changes no shared field, the node writes
+    /// nothing. A failure inside the subgraph fails this node (<see cref="NodeFailedException"/>, with the subgraph's
+    /// error inside).
+    /// </remarks>
     /// <typeparam name="TChild">The subgraph's state type.</typeparam>
     /// <param name="name">The node's name, unique in the graph.</param>
     /// <param name="subgraph">The compiled subgraph.</param>
@@ -182,6 +197,8 @@ public sealed class StateGraph<TState>
     /// <param name="targets">The names it may return; when null, any node.</param>
     /// <param name="name">The router's name in messages and diagrams.</param>
     /// <returns>This builder.</returns>
+    /// <remarks>Preferred over the other router forms when a lambda fits several (<c>s =&gt; throw ...</c>).</remarks>
+    [OverloadResolutionPriority(1)]
     public StateGraph<TState> AddConditionalEdges(string source, Func<TState, string> router, IEnumerable<string>? targets = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(router);

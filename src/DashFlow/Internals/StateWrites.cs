@@ -30,6 +30,27 @@ public static class StateWrites
             "only one Overwrite of a field per superstep is allowed. Let one of them write without Overwrite.");
     }
 
+    /// <summary>
+    /// A write to a field whose reducer does not fit the field's type. The analyzers report the mistake at compile time;
+    /// the generated merge fails here, naming the field and the node, instead of emitting code that does not compile.
+    /// </summary>
+    public static InvalidUpdateException ReducerDoesNotFit<TState>(ReadOnlySpan<StateWrite<TState>> writes, string field, int writer, string problem)
+        where TState : class, IGraphState<TState>
+    {
+        var node = writes[writer].Node;
+        return new InvalidUpdateException(
+            field, [node],
+            $"{problem} The write to '{field}' by '{Graph.Display(node)}' cannot be applied.");
+    }
+
+    /// <summary>
+    /// Folds a write with a user reducer. Called through the constraint, so a reducer that implements
+    /// <see cref="IReducer{T}.Reduce"/> explicitly works as well.
+    /// </summary>
+    public static T Reduce<TReducer, T>(T current, T write)
+        where TReducer : IReducer<T> =>
+        TReducer.Reduce(current, write);
+
     private static string[] Writers<TState>(ReadOnlySpan<StateWrite<TState>> writes, int first, int second)
         where TState : class, IGraphState<TState>
         => [writes[first].Node, writes[second].Node];
