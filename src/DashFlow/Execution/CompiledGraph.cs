@@ -14,6 +14,7 @@ public sealed class CompiledGraph<TState>
 {
     private readonly GraphDefinition<TState> _definition;
     private readonly ConcurrentDictionary<string, byte> _activeThreads = new(StringComparer.Ordinal);
+    private PregelRun<TState>? _idleRun;
 
     internal CompiledGraph(GraphDefinition<TState> definition, GraphShape shape)
     {
@@ -151,7 +152,10 @@ public sealed class CompiledGraph<TState>
                 timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             }
 
-            var run = new PregelRun<TState>(_definition, config, input, events, modes);
+            // Runs that nobody observes reuse one cached bookkeeping object, so an invoke allocates little beyond the
+            // snapshots and updates. A streamed run gets its own: its node contexts can reach the stream.
+            var run = (events is null ? Interlocked.Exchange(ref _idleRun, null) : null) ?? new PregelRun<TState>(_definition);
+            run.Start(config, input, events, modes);
             try
             {
                 return await run.RunAsync(command, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
@@ -159,6 +163,14 @@ public sealed class CompiledGraph<TState>
             catch (OperationCanceledException) when (timeout is not null && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new RunTimeoutException(Name, config.Timeout!.Value, thread);
+            }
+            finally
+            {
+                run.Clear();
+                if (events is null)
+                {
+                    Interlocked.CompareExchange(ref _idleRun, run, null);
+                }
             }
         }
         finally

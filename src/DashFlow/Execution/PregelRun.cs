@@ -17,10 +17,10 @@ internal sealed class PregelRun<TState> : IRunEvents
     where TState : class, IGraphState<TState>
 {
     private readonly GraphDefinition<TState> _graph;
-    private readonly string? _threadId;
-    private readonly int _recursionLimit;
-    private readonly ChannelWriter<GraphEvent>? _events;
-    private readonly StreamMode _modes;
+    private string? _threadId;
+    private int _recursionLimit;
+    private ChannelWriter<GraphEvent>? _events;
+    private StreamMode _modes;
 
     private readonly bool[] _triggered;
     private readonly bool[] _joinSeen;
@@ -36,19 +36,44 @@ internal sealed class PregelRun<TState> : IRunEvents
     private TState _state;
     private int _step;
 
-    public PregelRun(GraphDefinition<TState> graph, RunConfig config, TState input, ChannelWriter<GraphEvent>? events, StreamMode modes)
+    /// <summary>Creates the run's bookkeeping; <see cref="Start(RunConfig, TState, ChannelWriter{GraphEvent}, StreamMode)"/> prepares it for one run.</summary>
+    public PregelRun(GraphDefinition<TState> graph)
     {
         _graph = graph;
-        _threadId = config.ThreadId;
-        _recursionLimit = config.RecursionLimit;
-        _events = events;
-        _modes = events is null ? StreamMode.None : modes;
-        _state = input;
+        _state = null!;
         var n = graph.Nodes.Length;
         _triggered = new bool[n];
         _joinSeen = graph.JoinSlotCount == 0 ? [] : new bool[graph.JoinSlotCount];
         _tasks = new TaskSlot[Math.Max(1, Math.Min(n, 8))];
         _writes = new StateWrite<TState>[_tasks.Length];
+    }
+
+    /// <summary>Prepares the object for a run. A finished run's object may be reused for the next (see <see cref="Clear"/>).</summary>
+    public void Start(RunConfig config, TState input, ChannelWriter<GraphEvent>? events, StreamMode modes)
+    {
+        _threadId = config.ThreadId;
+        _recursionLimit = config.RecursionLimit;
+        _events = events;
+        _modes = events is null ? StreamMode.None : modes;
+        _state = input;
+        _step = 0;
+    }
+
+    /// <summary>Forgets everything of the last run, finished or failed, so that no state or update stays reachable.</summary>
+    public void Clear()
+    {
+        Array.Clear(_triggered);
+        Array.Clear(_joinSeen);
+        Array.Clear(_tasks);
+        Array.Clear(_writes);
+        _sends?.Clear();
+        _nextSends?.Clear();
+        _taskCount = 0;
+        _writeCount = 0;
+        _events = null;
+        _threadId = null;
+        _state = null!;
+        _token = default;
     }
 
     public bool WantsCustom => (_modes & StreamMode.Custom) != 0;
@@ -343,8 +368,23 @@ internal sealed class PregelRun<TState> : IRunEvents
         if (error is null && (_modes & StreamMode.Updates) != 0)
         {
             var result = _tasks[index].Result;
-            var update = result.Command is { } command && command.Updates.Count > 0 ? command.Updates[^1] : result.Update;
-            await EmitAsync(new UpdateEvent<TState>(_step, node, update)).ConfigureAwait(false);
+            if (result.Command is { Updates.Count: > 0 } command)
+            {
+                // A Command with several updates reports each of them, in the order they are written.
+                if (command.Update is { } first)
+                {
+                    await EmitAsync(new UpdateEvent<TState>(_step, node, first)).ConfigureAwait(false);
+                }
+
+                foreach (var update in command.Updates)
+                {
+                    await EmitAsync(new UpdateEvent<TState>(_step, node, update)).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await EmitAsync(new UpdateEvent<TState>(_step, node, result.Update)).ConfigureAwait(false);
+            }
         }
 
         if ((_modes & StreamMode.Tasks) != 0)

@@ -10,11 +10,14 @@ public abstract record GraphEvent(int Step);
 /// <param name="State">The state.</param>
 public sealed record ValuesEvent<TState>(int Step, TState State) : GraphEvent(Step);
 
-/// <summary>A node's update, reported as the node finishes; <see cref="Update"/> is null for a node that wrote nothing.</summary>
+/// <summary>
+/// A node's update, reported as the node finishes; <see cref="Update"/> is null for a node that wrote nothing. A
+/// <see cref="Command{TState}"/> with several updates is reported as one event per update, in write order.
+/// </summary>
 /// <typeparam name="TState">The state type.</typeparam>
 /// <param name="Step">The superstep.</param>
 /// <param name="Node">The node.</param>
-/// <param name="Update">The update (the last one of a Command with several), or null.</param>
+/// <param name="Update">The update, or null.</param>
 public sealed record UpdateEvent<TState>(int Step, string Node, StateUpdate<TState>? Update) : GraphEvent(Step)
     where TState : class, IGraphState<TState>;
 
