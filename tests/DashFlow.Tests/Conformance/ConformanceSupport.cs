@@ -15,6 +15,25 @@ internal static class ConformanceSupport
 
     public static DemoState.Update Logs(params string[] items) => new() { Log = [.. items] };
 
+    /// <summary>A node body that signals it started, then waits until its token is cancelled and signals that too.</summary>
+    public static async ValueTask<NodeResult<TState>> WaitForCancellation<TState>(TState state, TaskCompletionSource started, TaskCompletionSource cancelled, CancellationToken token)
+        where TState : class, IGraphState<TState>
+    {
+        _ = state;
+        started.SetResult();
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, token);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled.SetResult();
+            throw;
+        }
+
+        return default;
+    }
+
     public static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static TaskCompletionSource<T> NewSignal<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);

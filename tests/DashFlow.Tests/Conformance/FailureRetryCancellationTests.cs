@@ -44,21 +44,7 @@ public sealed class FailureRetryCancellationTests
                 await siblingStarted.Task;
                 throw new InvalidOperationException("boom");
             })
-            .AddNode("sibling", async (s, c) =>
-            {
-                siblingStarted.SetResult();
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, c.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    siblingCancelled.SetResult();
-                    throw;
-                }
-
-                return default;
-            })
+            .AddNode("sibling", (s, c) => WaitForCancellation(s, siblingStarted, siblingCancelled, c.CancellationToken))
             .AddEdge(Graph.Start, "boom")
             .AddEdge(Graph.Start, "sibling")
             .Compile();
@@ -469,21 +455,7 @@ public sealed class FailureRetryCancellationTests
         var observedCancellation = NewSignal();
         var after = 0;
         var app = new StateGraph<DemoState>()
-            .AddNode("wait", async (s, c) =>
-            {
-                started.SetResult();
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, c.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    observedCancellation.SetResult();
-                    throw;
-                }
-
-                return default;
-            })
+            .AddNode("wait", (s, c) => WaitForCancellation(s, started, observedCancellation, c.CancellationToken))
             .AddNode("after", s =>
             {
                 after++;

@@ -353,21 +353,7 @@ public sealed class StreamingTests
         var observedCancellation = NewSignal();
         var app = new StateGraph<DemoState>()
             .AddNode("first", s => Logs("first"))
-            .AddNode("wait", async (s, c) =>
-            {
-                started.SetResult();
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, c.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    observedCancellation.SetResult();
-                    throw;
-                }
-
-                return default;
-            })
+            .AddNode("wait", (s, c) => WaitForCancellation(s, started, observedCancellation, c.CancellationToken))
             .AddEdge(Graph.Start, "first")
             .AddEdge("first", "wait")
             .Compile();

@@ -158,21 +158,7 @@ public sealed class SubgraphTests
         var started = NewSignal();
         var observedCancellation = NewSignal();
         var child = new StateGraph<ChildState>("child")
-            .AddNode("wait", async (s, c) =>
-            {
-                started.SetResult();
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, c.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    observedCancellation.SetResult();
-                    throw;
-                }
-
-                return default;
-            })
+            .AddNode("wait", (s, c) => WaitForCancellation(s, started, observedCancellation, c.CancellationToken))
             .AddEdge(Graph.Start, "wait")
             .Compile();
         var parent = new StateGraph<DemoState>()
