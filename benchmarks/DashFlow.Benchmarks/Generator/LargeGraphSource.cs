@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+
+namespace DashFlow.Benchmarks.Generator;
+
+/// <summary>
+/// Writes the source of a large attribute graph for the generator benchmark: a state with a Replace, an Append and a Sum
+/// field, and a graph of <see cref="NodeCount"/> nodes in groups of ten: each group is a chain whose head fans out to
+/// two nodes that a join gathers, and the last node's router loops back to the first group or ends.
+/// </summary>
+public static class LargeGraphSource
+{
+    public const int NodeCount = 200;
+
+    private const int GroupSize = 10;
+
+    /// <summary>The state and graph declarations.</summary>
+    public static string Graph()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("""
+            using System.Collections.Immutable;
+            using DashFlow;
+            using static DashFlow.Reduce;
+
+            namespace Large;
+
+            [GraphState]
+            public partial record LargeState
+            {
+                public string Phase { get; init; } = "";
+                [Reducer(Append)] public ImmutableList<string> Log { get; init; } = [];
+                [Reducer(Sum)] public int Steps { get; init; }
+            }
+
+            [Graph<LargeState>]
+            public partial class LargeGraph
+            {
+            """);
+
+        for (var i = 0; i < NodeCount; i++)
+        {
+            var positionInGroup = i % GroupSize;
+            var attributes = new List<string> { "Node" };
+            if (i == 0)
+            {
+                attributes.Add("Edge(From = Graph.Start)");
+            }
+
+            if (i == NodeCount - 1)
+            {
+                attributes.Add("Route(nameof(Again))");
+            }
+            else if (positionInGroup == 0)
+            {
+                // The head of a group fans out to the next two nodes; the third joins them.
+                attributes.Add($"Edge(nameof({Name(i + 1)}))");
+                attributes.Add($"Edge(nameof({Name(i + 2)}))");
+            }
+            else if (positionInGroup == 1 || positionInGroup == 2)
+            {
+                // Gathered by the join on node i + 2 (or i + 1).
+            }
+            else
+            {
+                attributes.Add($"Edge(nameof({Name(i + 1)}))");
+            }
+
+            if (positionInGroup == 3)
+            {
+                attributes.Add($"Join(nameof({Name(i - 2)}), nameof({Name(i - 1)}))");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"    [{string.Join(", ", attributes)}]\n");
+            text.Append(CultureInfo.InvariantCulture, $"    private LargeState.Update {Name(i)}(LargeState s) => new() {{ Log = [\"{Name(i)}\"], Steps = 1 }};\n\n");
+        }
+
+        text.AppendLine($$"""
+                [Router(Targets = [nameof({{Name(0)}}), Graph.End])]
+                private static Target Again(LargeState s) => s.Steps < {{NodeCount * 2}} ? Target.{{Name(0)}} : Target.End;
+            }
+            """);
+        return text.ToString();
+    }
+
+    /// <summary>A file the generators do not look at, edited between the cold and the cached run.</summary>
+    public static string Unrelated(int version) => $$"""
+        namespace Large;
+
+        public static class Unrelated
+        {
+            public static int Version => {{version}};
+        }
+        """;
+
+    private static string Name(int index) => "N" + index.ToString("000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,27 @@
+using DashFlow;
+using static DashFlow.Reduce;
+
+namespace DashFlow.Benchmarks.Graphs;
+
+/// <summary>S1, S6, S7: one int that every node of the chain increments (Replace).</summary>
+[GraphState]
+public partial record ChainState
+{
+    public int Value { get; init; }
+}
+
+/// <summary>S3: the eight branches each append one string; the join records how many it saw.</summary>
+[GraphState]
+public partial record FanOutState
+{
+    [Reducer(Append)] public ImmutableList<string> Items { get; init; } = [];
+
+    public int Joined { get; init; }
+}
+
+/// <summary>S4: the counter the loop node increments until the router sends the run to End.</summary>
+[GraphState]
+public partial record LoopState
+{
+    public int Counter { get; init; }
+}
