@@ -43,6 +43,8 @@ public sealed partial class GraphStateGenerator
         writer.WriteLine();
         EmitDiff(writer, model, names);
         writer.WriteLine();
+        EmitFormatters(writer, model);
+        writer.WriteLine();
         EmitUpdate(writer, model, names);
         writer.CloseBlock();
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using DashFlow.Persistence;
 
 namespace DashFlow;
 
@@ -9,17 +11,22 @@ namespace DashFlow;
 /// per-run settings live in <see cref="RunConfig"/>.
 /// </summary>
 /// <typeparam name="TState">The state type.</typeparam>
-public sealed class CompiledGraph<TState>
+public sealed partial class CompiledGraph<TState>
     where TState : class, IGraphState<TState>
 {
     private readonly GraphDefinition<TState> _definition;
     private readonly ConcurrentDictionary<string, byte> _activeThreads = new(StringComparer.Ordinal);
     private PregelRun<TState>? _idleRun;
 
-    internal CompiledGraph(GraphDefinition<TState> definition, GraphShape shape)
+    private readonly CompileOptions _options;
+
+    internal CompiledGraph(GraphDefinition<TState> definition, GraphShape shape, CompileOptions? options = null)
     {
         _definition = definition;
         Shape = shape;
+        _options = options ?? new CompileOptions();
+        CheckInterruptNodes(_options.InterruptBefore, nameof(CompileOptions.InterruptBefore));
+        CheckInterruptNodes(_options.InterruptAfter, nameof(CompileOptions.InterruptAfter));
     }
 
     /// <summary>The graph's name.</summary>
@@ -35,8 +42,12 @@ public sealed class CompiledGraph<TState>
     /// <returns>A Mermaid flowchart.</returns>
     public string ToMermaid() => Shape.ToMermaid();
 
-    /// <summary>Runs the graph to the end and returns the final state.</summary>
-    /// <param name="input">The input, the state the first superstep reads.</param>
+    /// <summary>
+    /// Runs the graph to the end (or to an interrupt) and returns the state it reached. With a checkpointer and a thread
+    /// id, a null <paramref name="input"/> resumes the thread from its latest checkpoint (or
+    /// <see cref="RunConfig.CheckpointId"/>): finished tasks are not run again.
+    /// </summary>
+    /// <param name="input">The input, the state the first superstep reads; null to resume the thread.</param>
     /// <param name="config">Per-run settings; defaults when null.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     /// <returns>The final state.</returns>
@@ -44,11 +55,8 @@ public sealed class CompiledGraph<TState>
     /// <exception cref="InvalidUpdateException">A superstep's writes conflicted.</exception>
     /// <exception cref="GraphRecursionException">The run needed more supersteps than its recursion limit.</exception>
     /// <exception cref="InvalidRouteException">A router returned a target it did not declare.</exception>
-    public ValueTask<TState> InvokeAsync(TState input, RunConfig? config = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return RunAsync(input, null, config ?? RunConfig.Default, null, StreamMode.None, cancellationToken);
-    }
+    public ValueTask<TState> InvokeAsync(TState? input, RunConfig? config = null, CancellationToken cancellationToken = default) =>
+        RunAsync(input ?? TState.CreateDefault(), null, config ?? RunConfig.Default, null, StreamMode.None, cancellationToken, resume: input is null);
 
     /// <summary>
     /// Runs the graph from a command: its update is written as the input step's and its destinations run first, besides
@@ -65,16 +73,13 @@ public sealed class CompiledGraph<TState>
     }
 
     /// <summary>Runs the graph and streams what happens, in the requested modes.</summary>
-    /// <param name="input">The input state.</param>
+    /// <param name="input">The input state; null to resume the thread (see <see cref="InvokeAsync(TState, RunConfig, CancellationToken)"/>).</param>
     /// <param name="modes">What to report.</param>
     /// <param name="config">Per-run settings; defaults when null.</param>
     /// <param name="cancellationToken">Stops the run; leaving the enumeration early stops it too.</param>
     /// <returns>The events; the run's error, if any, is thrown from the enumeration after the events before it.</returns>
-    public IAsyncEnumerable<GraphEvent> StreamAsync(TState input, StreamMode modes = StreamMode.Updates, RunConfig? config = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return StreamCoreAsync(input, null, modes, config ?? RunConfig.Default, cancellationToken);
-    }
+    public IAsyncEnumerable<GraphEvent> StreamAsync(TState? input, StreamMode modes = StreamMode.Updates, RunConfig? config = null, CancellationToken cancellationToken = default) =>
+        StreamCoreAsync(input ?? TState.CreateDefault(), null, modes, config ?? RunConfig.Default, cancellationToken, resume: input is null);
 
     /// <summary>Runs the graph from a command and streams what happens.</summary>
     /// <param name="input">The command.</param>
@@ -85,11 +90,11 @@ public sealed class CompiledGraph<TState>
     public IAsyncEnumerable<GraphEvent> StreamAsync(Command<TState> input, StreamMode modes = StreamMode.Updates, RunConfig? config = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return StreamCoreAsync(TState.CreateDefault(), input, modes, config ?? RunConfig.Default, cancellationToken);
+        return StreamCoreAsync(TState.CreateDefault(), input, modes, config ?? RunConfig.Default, cancellationToken, resume: false);
     }
 
     private async IAsyncEnumerable<GraphEvent> StreamCoreAsync(
-        TState input, Command<TState>? command, StreamMode modes, RunConfig config, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TState input, Command<TState>? command, StreamMode modes, RunConfig config, [EnumeratorCancellation] CancellationToken cancellationToken, bool resume)
     {
         var channel = Channel.CreateBounded<GraphEvent>(new BoundedChannelOptions(Math.Max(1, config.StreamBufferSize))
         {
@@ -103,7 +108,7 @@ public sealed class CompiledGraph<TState>
             {
                 try
                 {
-                    await RunAsync(input, command, config, channel.Writer, modes, stop.Token).ConfigureAwait(false);
+                    await RunAsync(input, command, config, channel.Writer, modes, stop.Token, resume).ConfigureAwait(false);
                     channel.Writer.TryComplete();
                 }
                 catch (Exception e)
@@ -129,13 +134,17 @@ public sealed class CompiledGraph<TState>
     }
 
     private async ValueTask<TState> RunAsync(
-        TState input, Command<TState>? command, RunConfig config, ChannelWriter<GraphEvent>? events, StreamMode modes, CancellationToken cancellationToken)
+        TState input, Command<TState>? command, RunConfig config, ChannelWriter<GraphEvent>? events, StreamMode modes, CancellationToken cancellationToken, bool resume = false)
     {
         if (config.RecursionLimit < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(config), config.RecursionLimit, "RunConfig.RecursionLimit must be at least 1.");
         }
 
+        var persisted = config.Checkpointer is null && _options.Checkpointer is null && config.InterruptBefore is null && config.InterruptAfter is null &&
+                        _options.InterruptBefore is null && _options.InterruptAfter is null && !resume && command is not { IsResume: true }
+            ? null
+            : Persist(config, resume || command is { IsResume: true });
         var thread = config.ThreadId;
         if (thread is not null && !_activeThreads.TryAdd(thread, 0))
         {
@@ -155,7 +164,7 @@ public sealed class CompiledGraph<TState>
             // Runs that nobody observes reuse one cached bookkeeping object, so an invoke allocates little beyond the
             // snapshots and updates. A streamed run gets its own: its node contexts can reach the stream.
             var run = (events is null ? Interlocked.Exchange(ref _idleRun, null) : null) ?? new PregelRun<TState>(_definition);
-            run.Start(config, input, events, modes);
+            run.Start(config, input, events, modes, persisted);
             try
             {
                 return await run.RunAsync(command, timeout?.Token ?? cancellationToken).ConfigureAwait(false);

@@ -345,7 +345,7 @@ internal sealed class GraphDefinition<TState>
             {
                 MaxRetryAttempts = retry.MaxAttempts - 1,
                 ShouldHandle = args => new ValueTask<bool>(
-                    args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && retry.ShouldRetry(Unwrap(node, options, e))),
+                    args.Outcome.Exception is { } e and not InterruptSignal && !args.Context.CancellationToken.IsCancellationRequested && retry.ShouldRetry(Unwrap(node, options, e))),
                 DelayGenerator = args =>
                 {
                     var delay = retry.DelayFor(args.AttemptNumber);

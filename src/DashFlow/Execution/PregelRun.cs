@@ -13,7 +13,7 @@ namespace DashFlow;
 /// The loop keeps all its bookkeeping in arrays sized once per run, so a superstep of synchronous nodes allocates only
 /// the new snapshot and the nodes' updates; nodes that complete synchronously never cost a <see cref="Task"/>.
 /// </remarks>
-internal sealed class PregelRun<TState> : IRunEvents
+internal sealed partial class PregelRun<TState> : IRunEvents
     where TState : class, IGraphState<TState>
 {
     private readonly GraphDefinition<TState> _graph;
@@ -35,8 +35,9 @@ internal sealed class PregelRun<TState> : IRunEvents
     private CancellationToken _token;
     private TState _state;
     private int _step;
+    private int _baseStep;
 
-    /// <summary>Creates the run's bookkeeping; <see cref="Start(RunConfig, TState, ChannelWriter{GraphEvent}, StreamMode)"/> prepares it for one run.</summary>
+    /// <summary>Creates the run's bookkeeping; <see cref="Start(RunConfig, TState, ChannelWriter{GraphEvent}, StreamMode, PersistedRun)"/> prepares it for one run.</summary>
     public PregelRun(GraphDefinition<TState> graph)
     {
         _graph = graph;
@@ -49,8 +50,10 @@ internal sealed class PregelRun<TState> : IRunEvents
     }
 
     /// <summary>Prepares the object for a run. A finished run's object may be reused for the next (see <see cref="Clear"/>).</summary>
-    public void Start(RunConfig config, TState input, ChannelWriter<GraphEvent>? events, StreamMode modes)
+    public void Start(RunConfig config, TState input, ChannelWriter<GraphEvent>? events, StreamMode modes, PersistedRun? persisted = null)
     {
+        _p = persisted;
+        _baseStep = 0;
         _threadId = config.ThreadId;
         _recursionLimit = config.RecursionLimit;
         _events = events;
@@ -72,6 +75,7 @@ internal sealed class PregelRun<TState> : IRunEvents
         _writeCount = 0;
         _events = null;
         _threadId = null;
+        _p = null;
         _state = null!;
         _token = default;
     }
@@ -84,45 +88,97 @@ internal sealed class PregelRun<TState> : IRunEvents
     {
         _token = cancellationToken;
         cancellationToken.ThrowIfCancellationRequested();
-
-        // The input step: the input is the first snapshot; a Command input adds its writes and destinations.
-        if (inputCommand is not null)
+        try
         {
-            AddResultWrites(new NodeResult<TState>(), inputCommand, Graph.Start);
-            ApplyWrites();
-        }
-
-        Route(_graph.StartIndex, _state, inputCommand);
-        if ((_modes & StreamMode.Values) != 0)
-        {
-            await EmitAsync(new ValuesEvent<TState>(0, _state)).ConfigureAwait(false);
-        }
-
-        while (PrepareTasks())
-        {
-            // Cancellation stops the run between supersteps too, even when no node looks at the token.
-            cancellationToken.ThrowIfCancellationRequested();
-            _step++;
-            if (_step > _recursionLimit)
+            // The input step: the input is the first snapshot; a Command input adds its writes and destinations. A
+            // resumed thread skips it and continues from its checkpoint.
+            if (_p is null || !await BeginPersistedAsync(inputCommand).ConfigureAwait(false))
             {
-                var names = new string[_taskCount];
-                for (var i = 0; i < _taskCount; i++)
+                if (inputCommand is not null)
                 {
-                    names[i] = _graph.Nodes[_tasks[i].Node].Name;
+                    AddResultWrites(new NodeResult<TState>(), inputCommand, Graph.Start);
+                    ApplyWrites(clear: true);
                 }
 
-                throw new GraphRecursionException(_recursionLimit, _step, names, _threadId) { Step = _step, ThreadId = _threadId };
+                Route(_graph.StartIndex, _state, inputCommand);
+                if (_p is not null)
+                {
+                    await SaveCheckpointAsync(Persistence.CheckpointSource.Input).ConfigureAwait(false);
+                }
             }
 
-            await ExecuteTasks().ConfigureAwait(false);
-            Barrier();
             if ((_modes & StreamMode.Values) != 0)
             {
                 await EmitAsync(new ValuesEvent<TState>(_step, _state)).ConfigureAwait(false);
             }
-        }
 
-        return _state;
+            while (PrepareTasks())
+            {
+                // Cancellation stops the run between supersteps too, even when no node looks at the token.
+                cancellationToken.ThrowIfCancellationRequested();
+                _step++;
+                if (_step - _baseStep > _recursionLimit)
+                {
+                    var names = new string[_taskCount];
+                    for (var i = 0; i < _taskCount; i++)
+                    {
+                        names[i] = _graph.Nodes[_tasks[i].Node].Name;
+                    }
+
+                    throw new GraphRecursionException(_recursionLimit, _step, names, _threadId) { Step = _step, ThreadId = _threadId };
+                }
+
+                if (_p is not null && !await BeforeSuperstepAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                await ExecuteTasks().ConfigureAwait(false);
+                if (_p is not null && _p.Interrupted)
+                {
+                    await ReportInterruptsAsync().ConfigureAwait(false);
+                    break;
+                }
+
+                var stopAfter = _p is not null && StopsAfter();
+                Barrier();
+                if (_p is not null)
+                {
+                    await SaveCheckpointAsync(Persistence.CheckpointSource.Loop).ConfigureAwait(false);
+                }
+
+                if ((_modes & StreamMode.Values) != 0)
+                {
+                    await EmitAsync(new ValuesEvent<TState>(_step, _state)).ConfigureAwait(false);
+                }
+
+                if (stopAfter)
+                {
+                    break;
+                }
+            }
+
+            if (_p is not null)
+            {
+                await FinishPersistedAsync().ConfigureAwait(false);
+            }
+
+            return _state;
+        }
+        catch (Exception) when (_p is not null)
+        {
+            // What finished before the failure (pending writes, queued checkpoints) is stored before the error surfaces.
+            try
+            {
+                await FinishPersistedAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The run's own error is the one to report.
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Moves the triggers gathered at the last barrier into this superstep's task list.</summary>
@@ -182,7 +238,7 @@ internal sealed class PregelRun<TState> : IRunEvents
     /// </summary>
     private ValueTask ExecuteTasks()
     {
-        if (_modes != StreamMode.None)
+        if (_modes != StreamMode.None || _p is not null)
         {
             return ExecuteTasksAsync(0, null);
         }
@@ -220,6 +276,12 @@ internal sealed class PregelRun<TState> : IRunEvents
         {
             for (var i = from; i < _taskCount && failed < 0; i++)
             {
+                if (_tasks[i].Restored)
+                {
+                    // Finished before the run stopped: its stored writes are applied, and it does not run again.
+                    continue;
+                }
+
                 var token = _token;
                 if (_taskCount > 1 && _graph.Nodes[_tasks[i].Node].IsAsync)
                 {
@@ -239,6 +301,11 @@ internal sealed class PregelRun<TState> : IRunEvents
                     if (!Record(i, running))
                     {
                         failed = FirstFailure(failed, i);
+                    }
+
+                    if (_p is not null)
+                    {
+                        await SaveTaskAsync(i).ConfigureAwait(false);
                     }
 
                     if (_modes != StreamMode.None)
@@ -325,6 +392,11 @@ internal sealed class PregelRun<TState> : IRunEvents
         }
 
         Record(index, result, error);
+        if (_p is not null)
+        {
+            await SaveTaskAsync(index).ConfigureAwait(false);
+        }
+
         if (_modes != StreamMode.None)
         {
             await ReportAsync(index).ConfigureAwait(false);
@@ -351,6 +423,14 @@ internal sealed class PregelRun<TState> : IRunEvents
     {
         ref var slot = ref _tasks[index];
         slot.Result = result;
+        if (error is InterruptSignal signal)
+        {
+            // An interrupt is not a failure: siblings go on, and the run stops after the superstep.
+            slot.Interrupt = signal;
+            error = null;
+            _p!.Interrupted = true;
+        }
+
         slot.Error = error;
         if (slot.Attempts == 0)
         {
@@ -365,7 +445,7 @@ internal sealed class PregelRun<TState> : IRunEvents
     {
         var node = _graph.Nodes[_tasks[index].Node].Name;
         var error = _tasks[index].Error;
-        if (error is null && (_modes & StreamMode.Updates) != 0)
+        if (error is null && _tasks[index].Interrupt is null && (_modes & StreamMode.Updates) != 0)
         {
             var result = _tasks[index].Result;
             if (result.Command is { Updates.Count: > 0 } command)
@@ -412,9 +492,10 @@ internal sealed class PregelRun<TState> : IRunEvents
             }
         }
 
+        slot.InterruptCalls = 0;
         if (node.Pipeline is null)
         {
-            return node.Handler(state, new NodeContext(_events is null ? null : this, node.Name, _step, index, arg, _threadId, token));
+            return node.Handler(state, new NodeContext(_events is null && _p is null ? null : this, node.Name, _step, index, arg, _threadId, token));
         }
 
         return RunWithPipelineAsync(index, node, state, arg, token);
@@ -430,7 +511,8 @@ internal sealed class PregelRun<TState> : IRunEvents
                 {
                     try
                     {
-                        var result = await s.Node.Handler(s.State, new NodeContext(s.Run._events is null ? null : s.Run, s.Node.Name, s.Run._step, s.Index, s.Arg, s.Run._threadId, ctx.CancellationToken)).ConfigureAwait(false);
+                        s.Run._tasks[s.Index].InterruptCalls = 0;
+                        var result = await s.Node.Handler(s.State, new NodeContext(s.Run._events is null && s.Run._p is null ? null : s.Run, s.Node.Name, s.Run._step, s.Index, s.Arg, s.Run._threadId, ctx.CancellationToken)).ConfigureAwait(false);
                         return Outcome.FromResult(result);
                     }
                     catch (Exception e)
@@ -469,7 +551,7 @@ internal sealed class PregelRun<TState> : IRunEvents
             slot.WriteCount = _writeCount - slot.WriteStart;
         }
 
-        ApplyWrites();
+        ApplyWrites(clear: false);
 
         for (var i = 0; i < _taskCount; i++)
         {
@@ -542,7 +624,7 @@ internal sealed class PregelRun<TState> : IRunEvents
         _writes[_writeCount++] = new StateWrite<TState>(node, update);
     }
 
-    private void ApplyWrites()
+    private void ApplyWrites(bool clear)
     {
         if (_writeCount == 0)
         {
@@ -558,7 +640,7 @@ internal sealed class PregelRun<TState> : IRunEvents
             throw e.At(_step, _threadId);
         }
 
-        if (_step == 0)
+        if (clear)
         {
             Array.Clear(_writes, 0, _writeCount);
             _writeCount = 0;
@@ -782,5 +864,11 @@ internal sealed class PregelRun<TState> : IRunEvents
         public int Attempts;
         public int WriteStart;
         public int WriteCount;
+
+        // Checkpointed runs only.
+        public bool Restored;
+        public int InterruptCalls;
+        public InterruptSignal? Interrupt;
+        public (bool Given, object? Value)[]? Answers;
     }
 }

@@ -21,6 +21,30 @@ public sealed class Command<TState>
     /// <summary>Nodes (or <see cref="Graph.End"/>) to trigger and Sends to schedule for the next superstep.</summary>
     public IReadOnlyList<Destination> Goto { get; init; } = [];
 
+    private readonly object? _resume;
+
+    /// <summary>
+    /// The answer to the thread's one pending <see cref="NodeContext.Interrupt{TAnswer}"/>: given as run input, resumes the
+    /// thread and the interrupted node's Interrupt call returns it. Setting it (even to null) makes this a resume command.
+    /// </summary>
+    public object? Resume
+    {
+        get => _resume;
+        init
+        {
+            _resume = value;
+            HasResume = true;
+        }
+    }
+
+    /// <summary>Answers to several pending interrupts, by interrupt id (<see cref="InterruptInfo.Id"/>).</summary>
+    public IReadOnlyDictionary<string, object?>? ResumeById { get; init; }
+
+    /// <summary>Whether this command resumes an interrupted thread.</summary>
+    public bool HasResume { get; private init; }
+
+    internal bool IsResume => HasResume || ResumeById is not null;
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"Command(update: {Update?.ToString() ?? "none"}{(Updates.Count > 0 ? $" +{Updates.Count}" : "")}, goto: [{string.Join(", ", Goto)}])";

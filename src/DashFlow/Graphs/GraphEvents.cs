@@ -40,3 +40,8 @@ public sealed record TaskStartedEvent(int Step, string Node, int Task, object? A
 /// <param name="Task">The task's position in the superstep.</param>
 /// <param name="Error">The failure, or null.</param>
 public sealed record TaskFinishedEvent(int Step, string Node, int Task, Exception? Error) : GraphEvent(Step);
+
+/// <summary>A node called <see cref="NodeContext.Interrupt{TAnswer}"/>, or the run stopped at a static breakpoint; reported in <see cref="StreamMode.Updates"/>.</summary>
+/// <param name="Step">The superstep.</param>
+/// <param name="Interrupt">The interrupt.</param>
+public sealed record InterruptEvent(int Step, InterruptInfo Interrupt) : GraphEvent(Step);

@@ -45,6 +45,21 @@ public readonly struct NodeContext
     public ValueTask EmitAsync(object? value) =>
         _events is null ? default : _events.CustomAsync(Node, Step, Task, value, CancellationToken);
 
+    /// <summary>
+    /// Stops the run for a human (or another system) and surfaces <paramref name="value"/> to the caller. When the thread
+    /// is resumed with an answer (<see cref="Command{TState}.Resume"/>), this node runs again from its start and this call
+    /// returns the answer; each earlier Interrupt call of the node returns its own stored answer, in order. Needs a
+    /// checkpointer and a thread id. Do not catch the exception this throws to suspend the run.
+    /// </summary>
+    /// <typeparam name="TAnswer">The answer's type.</typeparam>
+    /// <param name="value">What the caller sees (a question, a draft to approve).</param>
+    /// <returns>The answer, once resumed.</returns>
+    /// <exception cref="CheckpointerRequiredException">The run has no checkpointer or no thread id.</exception>
+    public TAnswer Interrupt<TAnswer>(object? value) =>
+        _events is null
+            ? throw new CheckpointerRequiredException($"Node '{Node}' called Interrupt, which needs a checkpointer (CompileOptions.Checkpointer or RunConfig.Checkpointer) and a RunConfig.ThreadId to store the run until it is resumed.")
+            : _events.Interrupt<TAnswer>(Node, Task, value);
+
     /// <summary>Whether a stream in <see cref="StreamMode.Custom"/> is listening.</summary>
     public bool IsStreaming => _events is not null && _events.WantsCustom;
 }
@@ -55,4 +70,6 @@ internal interface IRunEvents
     bool WantsCustom { get; }
 
     ValueTask CustomAsync(string node, int step, int task, object? value, CancellationToken cancellationToken);
+
+    TAnswer Interrupt<TAnswer>(string node, int task, object? value);
 }

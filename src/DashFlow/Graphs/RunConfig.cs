@@ -1,3 +1,5 @@
+using DashFlow.Persistence;
+
 namespace DashFlow;
 
 /// <summary>Per-run settings. A compiled graph holds none of these, so one compiled graph serves any number of runs.</summary>
@@ -21,6 +23,24 @@ public sealed record RunConfig
     /// <summary>Values that nodes can read for their own use (<see cref="NodeContext"/> does not interpret them).</summary>
     public IReadOnlyDictionary<string, object?>? Metadata { get; init; }
 
+    /// <summary>
+    /// The checkpoint to start from: resuming (null input or a resume <see cref="Command{TState}"/>) from an older
+    /// checkpoint replays what follows it on a new branch. Null for the thread's latest.
+    /// </summary>
+    public string? CheckpointId { get; init; }
+
+    /// <summary>When the run's checkpoints are stored (with a checkpointer and a <see cref="ThreadId"/>).</summary>
+    public Durability Durability { get; init; } = Durability.Sync;
+
+    /// <summary>The checkpointer for this run; overrides <see cref="CompileOptions.Checkpointer"/>.</summary>
+    public ICheckpointer? Checkpointer { get; init; }
+
+    /// <summary>Nodes to stop before (in addition to <see cref="CompileOptions.InterruptBefore"/>); <c>"*"</c> for every node.</summary>
+    public IReadOnlyList<string>? InterruptBefore { get; init; }
+
+    /// <summary>Nodes to stop after (in addition to <see cref="CompileOptions.InterruptAfter"/>); <c>"*"</c> for every node.</summary>
+    public IReadOnlyList<string>? InterruptAfter { get; init; }
+
     internal static readonly RunConfig Default = new();
 }
 
@@ -32,6 +52,27 @@ public sealed record CompileOptions
 
     /// <summary>A name for the graph in messages and diagrams.</summary>
     public string? Name { get; init; }
+
+    /// <summary>Stores checkpoints of runs that have a <see cref="RunConfig.ThreadId"/>; null for none.</summary>
+    public ICheckpointer? Checkpointer { get; init; }
+
+    /// <summary>
+    /// Turns state fields, Send arguments and interrupt values into bytes; null for the default
+    /// (<see cref="MessagePackContractlessSerializer"/> for now).
+    /// </summary>
+    public ICheckpointSerializer? Serializer { get; init; }
+
+    /// <summary>Whether stored values larger than 256 bytes are LZ4-compressed.</summary>
+    public bool CompressCheckpoints { get; init; }
+
+    /// <summary>Upgrades checkpoints written by older schema versions of the state, one version per migration.</summary>
+    public IReadOnlyList<StateMigration>? Migrations { get; init; }
+
+    /// <summary>Nodes to stop before, in every run; <c>"*"</c> for every node. Needs a checkpointer.</summary>
+    public IReadOnlyList<string>? InterruptBefore { get; init; }
+
+    /// <summary>Nodes to stop after, in every run; <c>"*"</c> for every node. Needs a checkpointer.</summary>
+    public IReadOnlyList<string>? InterruptAfter { get; init; }
 }
 
 /// <summary>What a stream reports. Modes combine: <c>StreamMode.Updates | StreamMode.Custom</c>.</summary>

@@ -293,7 +293,7 @@ public sealed class StateGraph<TState>
     {
         var definition = GraphDefinition<TState>.Build(
             options?.Name ?? Name, _nodes, _edges, _joins, _routes, _problems, options?.TimeProvider ?? TimeProvider.System);
-        return new CompiledGraph<TState>(definition, ToShape() with { Name = options?.Name ?? Name });
+        return new CompiledGraph<TState>(definition, ToShape() with { Name = options?.Name ?? Name }, options);
     }
 
     private static readonly NodeOptions s_defaultOptions = new();

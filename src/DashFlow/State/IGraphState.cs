@@ -41,6 +41,21 @@ public interface IGraphState<TSelf>
     /// <summary>Creates an empty update of this state, to be filled through <see cref="StateUpdate{TState}.SetField"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     static abstract StateUpdate<TSelf> CreateUpdate();
+
+    /// <summary>
+    /// Serializes the value of field number <paramref name="field"/> with the generated MessagePack formatter, or returns
+    /// null when the state has none (a hand-written state), so the checkpoint serializer's own is used.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual byte[]? SerializeField(int field, object? value) => null;
+
+    /// <summary>Reads back a value written by <see cref="SerializeField"/>; false when the state has no generated formatter.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual bool TryDeserializeField(int field, ReadOnlyMemory<byte> data, out object? value)
+    {
+        value = null;
+        return false;
+    }
 }
 
 /// <summary>

@@ -1,0 +1,641 @@
+using System.Globalization;
+using DashFlow.Persistence;
+
+namespace DashFlow;
+
+/// <summary>The checkpointing side of a run: saving checkpoints and pending writes, restoring, interrupts.</summary>
+internal sealed partial class PregelRun<TState>
+{
+    private PersistedRun? _p;
+
+    /// <summary>What a checkpointed run needs; null for a run without a checkpointer, whose path stays untouched.</summary>
+    internal sealed class PersistedRun
+    {
+        public required CheckpointSink Sink { get; init; }
+
+        public required CheckpointCodec<TState> Codec { get; init; }
+
+        public required string Thread { get; init; }
+
+        public string Namespace { get; init; } = "";
+
+        public required Durability Durability { get; init; }
+
+        public bool[]? Before { get; init; }
+
+        public bool[]? After { get; init; }
+
+        /// <summary>Resume (null input) rather than start.</summary>
+        public bool Resume { get; init; }
+
+        public string? RequestedCheckpoint { get; init; }
+
+        public IReadOnlyDictionary<string, object?>? UserMetadata { get; init; }
+
+        public string? CheckpointId { get; set; }
+
+        public string?[] Versions { get; set; } = new string?[TState.Schema.Fields.Length];
+
+        public TState? Stored { get; set; }
+
+        public Checkpoint? ExitDraft { get; set; }
+
+        public TState? ExitState { get; set; }
+
+        public List<PendingWrite>? ExitWrites { get; set; }
+
+        public Dictionary<string, List<PendingWrite>>? Restored { get; set; }
+
+        public bool SkipBefore { get; set; }
+
+        public volatile bool Interrupted;
+    }
+
+    private string TaskId(int index) => TaskIdOf(_step, _graph.Nodes[_tasks[index].Node].Name, index);
+
+    internal static string TaskIdOf(int step, string node, int index) => string.Create(CultureInfo.InvariantCulture, $"{step}:{node}:{index}");
+
+    internal static string InterruptIdOf(string taskId, int number) => string.Create(CultureInfo.InvariantCulture, $"{taskId}#{number}");
+
+    /// <summary>Called from <see cref="NodeContext.Interrupt{TAnswer}"/>.</summary>
+    public TAnswer Interrupt<TAnswer>(string node, int task, object? value)
+    {
+        if (_p is null)
+        {
+            throw new CheckpointerRequiredException(
+                $"Node '{node}' called Interrupt in {DashFlowException.Where(_step, _threadId)}, which needs a checkpointer (CompileOptions.Checkpointer " +
+                "or RunConfig.Checkpointer) and a RunConfig.ThreadId to store the run until it is resumed.");
+        }
+
+        ref var slot = ref _tasks[task];
+        var number = slot.InterruptCalls++;
+        if (slot.Answers is { } answers && number < answers.Length && answers[number].Given)
+        {
+            var answer = answers[number].Value;
+            return answer is TAnswer typed ? typed : (TAnswer)Convert.ChangeType(answer, typeof(TAnswer), CultureInfo.InvariantCulture)!;
+        }
+
+        throw new InterruptSignal(number, value);
+    }
+
+    /// <summary>Restores or prepares the thread. Returns whether the run resumes (and so skips the input step).</summary>
+    private async ValueTask<bool> BeginPersistedAsync(Command<TState>? inputCommand)
+    {
+        var p = _p!;
+        var resume = p.Resume || inputCommand is { IsResume: true };
+        var tuple = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, p.RequestedCheckpoint, _token).ConfigureAwait(false);
+        if (tuple is null && (resume || p.RequestedCheckpoint is not null))
+        {
+            throw new CheckpointNotFoundException(p.Thread, p.RequestedCheckpoint);
+        }
+
+        if (resume)
+        {
+            var useWrites = p.RequestedCheckpoint is null;
+            if (!useWrites)
+            {
+                var latest = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, null, _token).ConfigureAwait(false);
+                useWrites = latest?.Checkpoint.Id == tuple!.Checkpoint.Id;
+            }
+
+            Restore(tuple!, full: true, useWrites);
+            if (inputCommand is { IsResume: true })
+            {
+                await ApplyResumeAsync(tuple!, inputCommand).ConfigureAwait(false);
+            }
+
+            p.SkipBefore = true;
+            return true;
+        }
+
+        if (tuple is not null)
+        {
+            if (inputCommand is not null)
+            {
+                // A Command input updates the thread's state through the reducers; the unfinished tasks are discarded.
+                Restore(tuple, full: false, useWrites: false);
+            }
+            else
+            {
+                // A new state replaces the thread's, and its unfinished tasks are discarded.
+                p.CheckpointId = tuple.Checkpoint.Id;
+            }
+
+            _step = _baseStep = tuple.Checkpoint.Step + 1;
+        }
+
+        return false;
+    }
+
+    private void Restore(CheckpointTuple tuple, bool full, bool useWrites)
+    {
+        var p = _p!;
+        var checkpoint = tuple.Checkpoint;
+        _state = p.Codec.DecodeState(tuple, out var versions, out var migrated);
+        p.Versions = versions;
+        useWrites &= !migrated;
+        p.Stored = _state;
+        p.CheckpointId = checkpoint.Id;
+        _step = _baseStep = checkpoint.Step;
+        if (!full)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var name in checkpoint.Next)
+            {
+                _triggered[NodeIndex(checkpoint, name)] = true;
+            }
+
+            foreach (var send in checkpoint.Sends)
+            {
+                NodeIndex(checkpoint, send.Node);
+                (_nextSends ??= []).Add(new Send(send.Node, p.Codec.DecodeAny(send.Arg)));
+            }
+
+            foreach (var progress in checkpoint.JoinProgress)
+            {
+                var seen = false;
+                foreach (var join in _graph.Joins)
+                {
+                    for (var s = 0; s < join.Sources.Length; s++)
+                    {
+                        if (progress == JoinKey(join, s))
+                        {
+                            _joinSeen[join.SlotOffset + s] = seen = true;
+                        }
+                    }
+                }
+
+                if (!seen)
+                {
+                    throw new CheckpointReadException(p.Thread, checkpoint.Id, $"its join progress '{progress}' matches no join of graph '{_graph.Name}'.");
+                }
+            }
+        }
+        catch (Exception e) when (e is not DashFlowException)
+        {
+            throw new CheckpointReadException(p.Thread, checkpoint.Id, e.Message, e);
+        }
+
+        if (useWrites && tuple.PendingWrites.Count > 0)
+        {
+            p.Restored = tuple.PendingWrites.GroupBy(w => w.TaskId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        }
+    }
+
+    private int NodeIndex(Checkpoint checkpoint, string name) =>
+        _graph.Index.TryGetValue(name, out var index)
+            ? index
+            : throw new CheckpointReadException(_p!.Thread, checkpoint.Id, $"it schedules node '{name}', which graph '{_graph.Name}' does not have.");
+
+    private string JoinKey(GraphDefinition<TState>.JoinDef join, int source) =>
+        string.Create(CultureInfo.InvariantCulture, $"{join.Id}:{_graph.NameOf(join.Target)}<-{_graph.Nodes[join.Sources[source]].Name}");
+
+    /// <summary>The interrupts of a checkpoint's pending writes that have no answer yet, in task order.</summary>
+    internal static List<(string Task, int Number, string Id, string Node, PendingWrite Write)> PendingInterrupts(IReadOnlyList<PendingWrite> writes)
+    {
+        var pending = new List<(string, int, string, string, PendingWrite)>();
+        foreach (var task in writes.GroupBy(w => w.TaskId, StringComparer.Ordinal))
+        {
+            if (task.Any(w => w.Kind == PendingWriteKind.Done))
+            {
+                continue;
+            }
+
+            foreach (var write in task.Where(w => w.Kind == PendingWriteKind.Interrupt).OrderBy(w => -w.Index))
+            {
+                var number = -100 - write.Index;
+                if (!task.Any(w => w.Kind == PendingWriteKind.Resume && w.Index == -200 - number))
+                {
+                    var node = task.Key.Split(':')[1];
+                    pending.Add((task.Key, number, write.Text ?? InterruptIdOf(task.Key, number), node, write));
+                }
+            }
+        }
+
+        return pending;
+    }
+
+    private async ValueTask ApplyResumeAsync(CheckpointTuple tuple, Command<TState> command)
+    {
+        var p = _p!;
+        var checkpointId = tuple.Checkpoint.Id;
+        var pending = PendingInterrupts(tuple.PendingWrites);
+        var ids = string.Join(", ", pending.Select(x => x.Id));
+        var writes = new List<PendingWrite>();
+        if (command.ResumeById is { } byId)
+        {
+            foreach (var (id, answer) in byId)
+            {
+                var index = pending.FindIndex(x => x.Id == id);
+                if (index < 0)
+                {
+                    throw new InvalidResumeException(p.Thread, checkpointId,
+                        $"Thread '{p.Thread}' (checkpoint '{checkpointId}') has no pending interrupt '{id}'; pending: [{ids}].");
+                }
+
+                writes.Add(new PendingWrite(pending[index].Task, -200 - pending[index].Number, PendingWriteKind.Resume, id, p.Codec.EncodeAny(answer)));
+            }
+        }
+
+        if (command.HasResume)
+        {
+            if (pending.Count == 0)
+            {
+                throw new InvalidResumeException(p.Thread, checkpointId,
+                    $"Thread '{p.Thread}' (checkpoint '{checkpointId}') has no pending interrupt to answer. Resume it with null input to continue, or check the thread id.");
+            }
+
+            if (pending.Count > 1)
+            {
+                throw new InvalidResumeException(p.Thread, checkpointId,
+                    $"Thread '{p.Thread}' (checkpoint '{checkpointId}') has {pending.Count} pending interrupts [{ids}] and one answer was given; " +
+                    "answer each by id with Command.ResumeById.");
+            }
+
+            writes.Add(new PendingWrite(pending[0].Task, -200 - pending[0].Number, PendingWriteKind.Resume, pending[0].Id, p.Codec.EncodeAny(command.Resume)));
+        }
+
+        await p.Sink.Store.PutWritesAsync(p.Thread, p.Namespace, checkpointId, writes, _token).ConfigureAwait(false);
+        p.Restored ??= new Dictionary<string, List<PendingWrite>>(StringComparer.Ordinal);
+        foreach (var write in writes)
+        {
+            if (!p.Restored.TryGetValue(write.TaskId, out var list))
+            {
+                p.Restored[write.TaskId] = list = [];
+            }
+
+            list.Add(write);
+        }
+    }
+
+    /// <summary>
+    /// Before a superstep runs: applies the stored writes of tasks that already finished (they do not run again) and
+    /// answers, and stops at a static breakpoint.
+    /// </summary>
+    /// <returns>Whether the superstep runs.</returns>
+    private async ValueTask<bool> BeforeSuperstepAsync()
+    {
+        var p = _p!;
+        if (p.Restored is { } restored)
+        {
+            p.Restored = null;
+            for (var i = 0; i < _taskCount; i++)
+            {
+                if (restored.TryGetValue(TaskId(i), out var writes))
+                {
+                    try
+                    {
+                        RestoreTask(i, writes);
+                    }
+                    catch (Exception e) when (e is not DashFlowException)
+                    {
+                        throw new CheckpointReadException(p.Thread, p.CheckpointId!, $"the stored writes of task '{TaskId(i)}' do not read back: {e.Message}", e);
+                    }
+                }
+            }
+        }
+
+        if (p.SkipBefore)
+        {
+            p.SkipBefore = false;
+            return true;
+        }
+
+        if (p.Before is not { } before)
+        {
+            return true;
+        }
+
+        var stop = false;
+        for (var i = 0; i < _taskCount; i++)
+        {
+            if (before[_tasks[i].Node])
+            {
+                stop = true;
+                if ((_modes & StreamMode.Updates) != 0)
+                {
+                    var node = _graph.Nodes[_tasks[i].Node].Name;
+                    await EmitAsync(new InterruptEvent(_step, new InterruptInfo(TaskId(i) + "#before", node, null))).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return !stop;
+    }
+
+    private void RestoreTask(int index, List<PendingWrite> writes)
+    {
+        var codec = _p!.Codec;
+        ref var slot = ref _tasks[index];
+        if (writes.Any(w => w.Kind == PendingWriteKind.Done))
+        {
+            var updates = new List<StateUpdate<TState>>();
+            var destinations = new List<Destination>();
+            foreach (var write in writes.OrderBy(w => w.Index))
+            {
+                switch (write.Kind)
+                {
+                    case PendingWriteKind.Update:
+                        updates.Add(codec.DecodeUpdate(write.Data!));
+                        break;
+                    case PendingWriteKind.Goto:
+                        destinations.Add(write.Text!);
+                        break;
+                    case PendingWriteKind.Send:
+                        destinations.Add(new Send(write.Text!, codec.DecodeAny(write.Data!)));
+                        break;
+                }
+            }
+
+            slot.Restored = true;
+            slot.Attempts = 1;
+            slot.Result = destinations.Count == 0 && updates.Count <= 1
+                ? NodeResult<TState>.FromUpdate(updates.Count == 0 ? null : updates[0])
+                : new Command<TState> { Update = updates.Count == 0 ? null : updates[0], Updates = updates.Count > 1 ? updates[1..] : [], Goto = destinations };
+            return;
+        }
+
+        var answers = writes.Where(w => w.Kind == PendingWriteKind.Resume).ToList();
+        if (answers.Count > 0)
+        {
+            var count = answers.Max(w => -200 - w.Index) + 1;
+            slot.Answers = new (bool, object?)[count];
+            foreach (var answer in answers)
+            {
+                slot.Answers[-200 - answer.Index] = (true, codec.DecodeAny(answer.Data!));
+            }
+        }
+    }
+
+    /// <summary>Stores what a finished task wrote (or its error or interrupt), against the checkpoint its superstep started from.</summary>
+    private ValueTask SaveTaskAsync(int index)
+    {
+        var p = _p!;
+        ref var slot = ref _tasks[index];
+        var id = TaskId(index);
+        List<PendingWrite> writes = [];
+        if (slot.Interrupt is { } signal)
+        {
+            writes.Add(new PendingWrite(id, -100 - signal.Number, PendingWriteKind.Interrupt, InterruptIdOf(id, signal.Number), p.Codec.EncodeAny(signal.Value)));
+        }
+        else if (slot.Error is { } error)
+        {
+            writes.Add(new PendingWrite(id, -1, PendingWriteKind.Error, $"{error.GetType().Name}: {error.Message}", null));
+        }
+        else
+        {
+            var command = slot.Result.Command;
+            if (command is not null)
+            {
+                if (command.Update is { } first)
+                {
+                    writes.Add(new PendingWrite(id, writes.Count, PendingWriteKind.Update, null, p.Codec.EncodeUpdate(first)));
+                }
+
+                foreach (var update in command.Updates)
+                {
+                    writes.Add(new PendingWrite(id, writes.Count, PendingWriteKind.Update, null, p.Codec.EncodeUpdate(update)));
+                }
+
+                foreach (var destination in command.Goto)
+                {
+                    writes.Add(destination.Send is { } send
+                        ? new PendingWrite(id, writes.Count, PendingWriteKind.Send, send.Node, p.Codec.EncodeAny(send.Arg))
+                        : new PendingWrite(id, writes.Count, PendingWriteKind.Goto, destination.Node, null));
+                }
+            }
+            else if (slot.Result.Update is { } update)
+            {
+                writes.Add(new PendingWrite(id, writes.Count, PendingWriteKind.Update, null, p.Codec.EncodeUpdate(update)));
+            }
+
+            writes.Add(new PendingWrite(id, writes.Count, PendingWriteKind.Done, null, null));
+        }
+
+        if (p.Durability == Durability.Exit)
+        {
+            lock (p)
+            {
+                (p.ExitWrites ??= []).AddRange(writes);
+            }
+
+            return default;
+        }
+
+        return p.Sink.PutWritesAsync(p.Thread, p.Namespace, p.CheckpointId!, writes, _token);
+    }
+
+    /// <summary>Saves the checkpoint of the step that just ended (or, with <see cref="Durability.Exit"/>, keeps it for the end).</summary>
+    private ValueTask SaveCheckpointAsync(CheckpointSource source)
+    {
+        var p = _p!;
+        var id = CheckpointIds.New(_graph.TimeProvider);
+        var next = new List<string>();
+        for (var i = 0; i < _triggered.Length; i++)
+        {
+            if (_triggered[i])
+            {
+                next.Add(_graph.Nodes[i].Name);
+            }
+        }
+
+        var sends = new List<PendingSend>();
+        foreach (var send in _nextSends ?? [])
+        {
+            sends.Add(new PendingSend(send.Node, p.Codec.EncodeAny(send.Arg)));
+        }
+
+        var joins = new List<string>();
+        foreach (var join in _graph.Joins)
+        {
+            for (var s = 0; s < join.Sources.Length; s++)
+            {
+                if (_joinSeen[join.SlotOffset + s])
+                {
+                    joins.Add(JoinKey(join, s));
+                }
+            }
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["source"] = source.ToString().ToLowerInvariant(),
+            ["step"] = _step.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in p.UserMetadata ?? new Dictionary<string, object?>())
+        {
+            if (value is string or IFormattable)
+            {
+                metadata.TryAdd(key, Convert.ToString(value, CultureInfo.InvariantCulture)!);
+            }
+        }
+
+        var checkpoint = new Checkpoint
+        {
+            ThreadId = p.Thread,
+            Namespace = p.Namespace,
+            Id = id,
+            ParentId = p.CheckpointId,
+            Step = _step,
+            Source = source,
+            CreatedAt = _graph.TimeProvider.GetUtcNow(),
+            SchemaVersion = TState.Schema.Version,
+            Next = next,
+            Sends = sends,
+            JoinProgress = joins,
+            Metadata = metadata,
+        };
+        p.CheckpointId = id;
+        if (p.Durability == Durability.Exit)
+        {
+            p.ExitDraft = checkpoint;
+            p.ExitState = _state;
+            p.ExitWrites = null;
+            return default;
+        }
+
+        var (complete, blobs) = WithFields(checkpoint, _state);
+        return p.Sink.PutAsync(complete, blobs, _token);
+    }
+
+    /// <summary>Adds the field versions; only fields that changed since the last stored checkpoint get a new blob.</summary>
+    private (Checkpoint, List<FieldBlob>) WithFields(Checkpoint checkpoint, TState state)
+    {
+        var p = _p!;
+        var fields = TState.Schema.Fields;
+        var versions = new Dictionary<string, string>(fields.Length, StringComparer.Ordinal);
+        var blobs = new List<FieldBlob>();
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var value = TState.GetField(state, i);
+            if (p.Versions[i] is null || p.Stored is null || !Same(TState.GetField(p.Stored, i), value))
+            {
+                p.Versions[i] = checkpoint.Id;
+                blobs.Add(new FieldBlob(fields[i].Name, checkpoint.Id, p.Codec.EncodeField(i, value)));
+            }
+
+            versions[fields[i].Name] = p.Versions[i]!;
+        }
+
+        p.Stored = state;
+        return (checkpoint with { FieldVersions = versions }, blobs);
+    }
+
+    private static bool Same(object? before, object? after) =>
+        ReferenceEquals(before, after) || (before is string or ValueType && Equals(before, after));
+
+    /// <summary>At the end of a run (finished, failed, cancelled or interrupted): stores what is still queued or kept.</summary>
+    private async ValueTask FinishPersistedAsync()
+    {
+        var p = _p!;
+        if (p.Durability == Durability.Exit)
+        {
+            if (p.ExitDraft is { } draft)
+            {
+                var (complete, blobs) = WithFields(draft, p.ExitState!);
+                await p.Sink.Store.PutAsync(complete, blobs, CancellationToken.None).ConfigureAwait(false);
+                p.ExitDraft = null;
+                p.ExitState = null;
+            }
+
+            if (p.ExitWrites is { Count: > 0 } writes)
+            {
+                await p.Sink.Store.PutWritesAsync(p.Thread, p.Namespace, p.CheckpointId!, writes, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            p.ExitWrites = null;
+            return;
+        }
+
+        await p.Sink.FlushAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask ReportInterruptsAsync()
+    {
+        if ((_modes & StreamMode.Updates) == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _taskCount; i++)
+        {
+            if (_tasks[i].Interrupt is { } signal)
+            {
+                var id = TaskId(i);
+                await EmitAsync(new InterruptEvent(_step, new InterruptInfo(InterruptIdOf(id, signal.Number), _graph.Nodes[_tasks[i].Node].Name, signal.Value))).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private bool StopsAfter()
+    {
+        if (_p?.After is not { } after)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _taskCount; i++)
+        {
+            if (after[_tasks[i].Node])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>UpdateStateAsync</c>: writes <paramref name="update"/> onto a checkpoint as if <paramref name="asNode"/> had
+    /// returned it, and stores the result as a new checkpoint.
+    /// </summary>
+    public async ValueTask<string> UpdateStateAsync(StateUpdate<TState>? update, string? asNode, CancellationToken cancellationToken)
+    {
+        _token = cancellationToken;
+        var p = _p!;
+        var tuple = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, p.RequestedCheckpoint, cancellationToken).ConfigureAwait(false);
+        if (tuple is null && p.RequestedCheckpoint is not null)
+        {
+            throw new CheckpointNotFoundException(p.Thread, p.RequestedCheckpoint);
+        }
+
+        _state = TState.CreateDefault();
+        _step = -1;
+        if (tuple is not null)
+        {
+            Restore(tuple, full: true, useWrites: false);
+        }
+
+        var source = asNode is null ? -1 : _graph.Index.TryGetValue(asNode, out var index) ? index
+            : throw new ArgumentException($"Graph '{_graph.Name}' has no node '{asNode}' to write the update as.", nameof(asNode));
+        _step++;
+        if (update is not null)
+        {
+            AddWrite(asNode ?? Graph.Start, update);
+            ApplyWrites(clear: true);
+        }
+
+        if (source >= 0)
+        {
+            _triggered[source] = false;
+            Route(source, _state, null);
+            foreach (var slot in _graph.Nodes[source].JoinSlots)
+            {
+                _joinSeen[slot] = true;
+            }
+
+            if (_graph.Joins.Length > 0)
+            {
+                FireJoins();
+            }
+        }
+
+        await SaveCheckpointAsync(CheckpointSource.Update).ConfigureAwait(false);
+        await FinishPersistedAsync().ConfigureAwait(false);
+        return p.CheckpointId!;
+    }
+}

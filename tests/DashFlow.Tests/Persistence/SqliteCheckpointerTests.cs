@@ -1,0 +1,154 @@
+using DashFlow.Persistence;
+using DashFlow.Sqlite;
+using DashFlow.Tests.Conformance;
+using DashFlow.Tests.Reference;
+using Microsoft.Data.Sqlite;
+
+namespace DashFlow.Tests.Persistence;
+
+/// <summary>The SQLite checkpointer on a real temporary file.</summary>
+public sealed class SqliteCheckpointerTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"dashflow-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static StateGraph<DemoState> Chain(ConformanceSupport.Journal<string>? ran = null, Func<bool>? fail = null) => new StateGraph<DemoState>()
+        .AddNode("a", s => { ran?.Add("a"); return ConformanceSupport.Logs("a"); })
+        .AddNode("b", s =>
+        {
+            ran?.Add("b");
+            return fail?.Invoke() == true ? throw new InvalidOperationException("down") : ConformanceSupport.Logs("b");
+        })
+        .AddNode("c", s => { ran?.Add("c"); return ConformanceSupport.Logs("c"); })
+        .AddEdge(Graph.Start, "a")
+        .AddEdge("a", "b")
+        .AddEdge("b", "c");
+
+    [Fact]
+    public async Task A_new_file_is_created_in_WAL_mode_with_its_schema_version()
+    {
+        var store = new SqliteCheckpointer(_path);
+
+        Assert.Equal(SqliteCheckpointer.SchemaVersion, await store.GetSchemaVersionAsync());
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Checkpoints_blobs_and_pending_writes_round_trip_and_survive_a_new_instance()
+    {
+        var store = new SqliteCheckpointer(_path);
+        var checkpoint = new Checkpoint
+        {
+            ThreadId = "t",
+            Id = "0001",
+            Step = 3,
+            Source = CheckpointSource.Loop,
+            CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            SchemaVersion = 2,
+            FieldVersions = new Dictionary<string, string> { ["A"] = "0001", ["B"] = "0000" },
+            Next = ["x", "y"],
+            Sends = [new PendingSend("w", [1, 2, 3])],
+            JoinProgress = ["0:z<-x"],
+            Metadata = new Dictionary<string, string> { ["source"] = "loop", ["user"] = "ada" },
+        };
+        await store.PutAsync(checkpoint with { Id = "0000", FieldVersions = new Dictionary<string, string> { ["B"] = "0000" } }, [new FieldBlob("B", "0000", [9])]);
+        await store.PutAsync(checkpoint with { ParentId = "0000" }, [new FieldBlob("A", "0001", [7, 7])]);
+        await store.PutWritesAsync("t", "", "0001", [new PendingWrite("1:x:0", 0, PendingWriteKind.Update, null, [1]), new PendingWrite("1:x:0", 1, PendingWriteKind.Done, null, null)]);
+        await store.PutWritesAsync("t", "", "0001", [new PendingWrite("1:x:0", 0, PendingWriteKind.Update, null, [2])]);
+
+        SqliteConnection.ClearAllPools();
+        var reopened = new SqliteCheckpointer(_path);
+        var tuple = (await reopened.GetAsync("t", "", null))!;
+
+        Assert.Equal(checkpoint.Id, tuple.Checkpoint.Id);
+        Assert.Equal("0000", tuple.Checkpoint.ParentId);
+        Assert.Equal(3, tuple.Checkpoint.Step);
+        Assert.Equal(checkpoint.CreatedAt, tuple.Checkpoint.CreatedAt);
+        Assert.Equal(2, tuple.Checkpoint.SchemaVersion);
+        Assert.Equal(["x", "y"], tuple.Checkpoint.Next);
+        Assert.Equal([1, 2, 3], Assert.Single(tuple.Checkpoint.Sends).Arg);
+        Assert.Equal(["0:z<-x"], tuple.Checkpoint.JoinProgress);
+        Assert.Equal("ada", tuple.Checkpoint.Metadata["user"]);
+        Assert.Equal([[9], [7, 7]], tuple.Fields.OrderBy(f => f.Field, StringComparer.Ordinal).Reverse().Select(f => f.Data));
+        Assert.Equal([[2], null], tuple.PendingWrites.Select(w => w.Data));
+
+        var listed = await reopened.ListAsync("t", "", new CheckpointListOptions { Before = "0001" }).ToListAsync();
+        Assert.Equal("0000", Assert.Single(listed).Checkpoint.Id);
+        Assert.Equal(["0001"], (await reopened.ListAsync("t", "", new CheckpointListOptions { Metadata = new Dictionary<string, string> { ["user"] = "ada" }, Limit = 1 }).ToListAsync()).Select(c => c.Checkpoint.Id));
+        Assert.Null(await reopened.GetAsync("t", "", "nope"));
+        Assert.Equal(["t"], await reopened.ListThreadsAsync().ToListAsync());
+        await reopened.DeleteThreadAsync("t");
+        Assert.Null(await reopened.GetAsync("t", "", null));
+        Assert.Empty(await reopened.ListThreadsAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_failed_run_resumes_from_the_file_and_runs_only_what_did_not_finish()
+    {
+        var ran = new ConformanceSupport.Journal<string>();
+        var fail = true;
+        var app = Chain(ran, () => fail).Compile(new CompileOptions { Checkpointer = new SqliteCheckpointer(_path) });
+        var config = new RunConfig { ThreadId = "job-1" };
+        await Assert.ThrowsAsync<NodeFailedException>(() => app.InvokeAsync(new DemoState(), config).AsTask());
+
+        fail = false;
+        SqliteConnection.ClearAllPools();
+        var again = Chain(ran, () => fail).Compile(new CompileOptions { Checkpointer = new SqliteCheckpointer(_path) });
+        var final = await again.InvokeAsync((DemoState?)null, config);
+
+        Assert.Equal(["a", "b", "c"], final.Log);
+        Assert.Equal(["a", "b", "b", "c"], ran.ToArray());
+        Assert.Equal([3, 2, 1, 0], (await again.GetStateHistoryAsync(config).ToListAsync()).Select(h => h.Checkpoint.Step));
+    }
+
+    [Fact]
+    public async Task Many_threads_run_concurrently_on_one_file()
+    {
+        var store = new SqliteCheckpointer(_path);
+        var app = Chain().Compile(new CompileOptions { Checkpointer = store });
+
+        var runs = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            await app.InvokeAsync(new DemoState { Query = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }, new RunConfig { ThreadId = $"t{i}" })));
+        var finals = await Task.WhenAll(runs).Within();
+
+        Assert.All(finals, f => Assert.Equal(["a", "b", "c"], f.Log));
+        Assert.Equal(8, (await store.ListThreadsAsync().ToListAsync()).Count);
+        for (var i = 0; i < 8; i++)
+        {
+            var state = await app.GetStateAsync(new RunConfig { ThreadId = $"t{i}" });
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), state.Values.Query);
+            Assert.Equal(4, (await app.GetStateHistoryAsync(new RunConfig { ThreadId = $"t{i}" }).ToListAsync()).Count);
+        }
+    }
+
+    [Fact]
+    public async Task Interrupts_persist_in_the_file_until_a_later_process_answers()
+    {
+        StateGraph<DemoState> Approval() => new StateGraph<DemoState>()
+            .AddNode("draft", s => ConformanceSupport.Logs("draft"))
+            .AddNode("approve", (s, c) => new(ConformanceSupport.Logs("approved:" + c.Interrupt<string>("approve the draft?"))))
+            .AddEdge(Graph.Start, "draft")
+            .AddEdge("draft", "approve");
+        var config = new RunConfig { ThreadId = "approval" };
+        await Approval().Compile(new CompileOptions { Checkpointer = new SqliteCheckpointer(_path) }).InvokeAsync(new DemoState(), config);
+
+        SqliteConnection.ClearAllPools();
+        var later = Approval().Compile(new CompileOptions { Checkpointer = new SqliteCheckpointer(_path) });
+        Assert.Equal("approve the draft?", Assert.Single((await later.GetStateAsync(config)).Interrupts).Value);
+        var final = await later.InvokeAsync(new Command<DemoState> { Resume = "yes" }, config);
+
+        Assert.Equal(["draft", "approved:yes"], final.Log);
+    }
+}
