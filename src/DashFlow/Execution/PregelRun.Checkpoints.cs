@@ -101,6 +101,15 @@ internal sealed partial class PregelRun<TState>
             Restore(tuple!, full: true, useWrites);
             if (inputCommand is { IsResume: true })
             {
+                if (inputCommand.Update is not null || inputCommand.Updates.Count > 0 || inputCommand.Goto.Count > 0)
+                {
+                    // Applying them silently or dropping them would both surprise; say so instead.
+                    throw new InvalidResumeException(
+                        p.Thread, tuple!.Checkpoint.Id,
+                        $"The resume Command for thread '{p.Thread}' (checkpoint '{tuple.Checkpoint.Id}') also sets Update, Updates or Goto. " +
+                        "A resume only answers the pending interrupt: resume first, then change the state with UpdateStateAsync or start another run.");
+                }
+
                 await ApplyResumeAsync(tuple!, inputCommand).ConfigureAwait(false);
             }
 

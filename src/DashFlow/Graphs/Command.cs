@@ -25,7 +25,9 @@ public sealed class Command<TState>
 
     /// <summary>
     /// The answer to the thread's one pending <see cref="NodeContext.Interrupt{TAnswer}"/>: given as run input, resumes the
-    /// thread and the interrupted node's Interrupt call returns it. Setting it (even to null) makes this a resume command.
+    /// thread and the interrupted node's Interrupt call returns it. Setting it (even to null) makes this a resume command,
+    /// which must not also set <see cref="Update"/>, <see cref="Updates"/> or <see cref="Goto"/>
+    /// (<see cref="InvalidResumeException"/>).
     /// </summary>
     public object? Resume
     {

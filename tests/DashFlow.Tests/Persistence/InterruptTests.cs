@@ -123,6 +123,25 @@ public sealed class InterruptTests
     }
 
     [Fact]
+    public async Task A_resume_that_also_sets_an_update_or_goto_is_refused_and_the_interrupt_stays_answerable()
+    {
+        var app = new StateGraph<DemoState>()
+            .AddNode("ask", (s, c) => new(ConformanceSupport.Logs("ask:" + c.Interrupt<string>("ok?"))))
+            .AddEdge(Graph.Start, "ask")
+            .Compile(new CompileOptions { Checkpointer = new InMemoryCheckpointer() });
+        var config = Thread();
+        await app.InvokeAsync(new DemoState(), config);
+
+        var mixed = new Command<DemoState> { Resume = "yes", Update = ConformanceSupport.Logs("sneaky") };
+        var error = await Assert.ThrowsAsync<InvalidResumeException>(() => app.InvokeAsync(mixed, config).AsTask());
+        Assert.Contains("UpdateStateAsync", error.Message, StringComparison.Ordinal);
+        Assert.Equal(config.ThreadId, error.ThreadId);
+
+        var final = await app.InvokeAsync(new Command<DemoState> { Resume = "yes" }, config);
+        Assert.Equal(["ask:yes"], final.Log);
+    }
+
+    [Fact]
     public async Task Resume_without_a_pending_interrupt_or_on_an_unknown_thread_is_a_specific_error()
     {
         var app = new StateGraph<DemoState>()
