@@ -82,8 +82,6 @@ internal sealed partial class PregelRun<TState> : IRunEvents
 
     public bool WantsCustom => (_modes & StreamMode.Custom) != 0;
 
-    public TState State => _state;
-
     public async ValueTask<TState> RunAsync(Command<TState>? inputCommand, CancellationToken cancellationToken)
     {
         _token = cancellationToken;
