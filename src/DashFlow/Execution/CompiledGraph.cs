@@ -133,8 +133,49 @@ public sealed partial class CompiledGraph<TState>
         }
     }
 
+    /// <summary>
+    /// Runs the graph like <see cref="InvokeAsync(TState, RunConfig, CancellationToken)"/> and also says where it stopped:
+    /// the interrupts (or static breakpoints) that wait for an answer, and the checkpoint it ended on.
+    /// </summary>
+    /// <param name="input">The input; null to resume the thread.</param>
+    /// <param name="config">Per-run settings; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The state it reached, and its pending interrupts (empty when it ran to the end).</returns>
+    /// <example><code>
+    /// var result = await app.InvokeForResultAsync(input, config);
+    /// if (result.IsInterrupted) Console.WriteLine(result.Interrupts[0].Value);
+    /// </code></example>
+    public async ValueTask<RunResult<TState>> InvokeForResultAsync(TState? input, RunConfig? config = null, CancellationToken cancellationToken = default)
+    {
+        var outcome = new RunOutcome();
+        var state = await RunAsync(input ?? TState.CreateDefault(), null, config ?? RunConfig.Default, null, StreamMode.None, cancellationToken, resume: input is null, outcome).ConfigureAwait(false);
+        return new RunResult<TState>(state, outcome.Stopped ?? [], outcome.CheckpointId);
+    }
+
+    /// <summary>Runs the graph from a command (a resume, an update) and says where it stopped.</summary>
+    /// <param name="input">The command.</param>
+    /// <param name="config">Per-run settings; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The state it reached, and its pending interrupts (empty when it ran to the end).</returns>
+    public async ValueTask<RunResult<TState>> InvokeForResultAsync(Command<TState> input, RunConfig? config = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var outcome = new RunOutcome();
+        var state = await RunAsync(TState.CreateDefault(), input, config ?? RunConfig.Default, null, StreamMode.None, cancellationToken, resume: false, outcome).ConfigureAwait(false);
+        return new RunResult<TState>(state, outcome.Stopped ?? [], outcome.CheckpointId);
+    }
+
+    /// <summary>Where a run stopped, filled in before its bookkeeping is cleared.</summary>
+    private sealed class RunOutcome
+    {
+        public List<InterruptInfo>? Stopped { get; set; }
+
+        public string? CheckpointId { get; set; }
+    }
+
     private async ValueTask<TState> RunAsync(
-        TState input, Command<TState>? command, RunConfig config, ChannelWriter<GraphEvent>? events, StreamMode modes, CancellationToken cancellationToken, bool resume = false)
+        TState input, Command<TState>? command, RunConfig config, ChannelWriter<GraphEvent>? events, StreamMode modes, CancellationToken cancellationToken, bool resume = false,
+        RunOutcome? outcome = null)
     {
         if (config.RecursionLimit < 1)
         {
@@ -175,6 +216,12 @@ public sealed partial class CompiledGraph<TState>
             }
             finally
             {
+                if (outcome is not null)
+                {
+                    outcome.Stopped = run.StoppedAt();
+                    outcome.CheckpointId = run.LastCheckpointId;
+                }
+
                 run.Clear();
                 if (events is null)
                 {

@@ -49,6 +49,69 @@ internal sealed partial class PregelRun<TState>
         public bool SkipBefore { get; set; }
 
         public volatile bool Interrupted;
+
+        /// <summary>Why the run stopped before the graph ended, if it did.</summary>
+        public StopKind Stop { get; set; }
+
+        /// <summary>The thread's lock for a subgraph's run: its parent holds it.</summary>
+        public bool IsSubgraph { get; init; }
+    }
+
+    /// <summary>Why a checkpointed run stopped early.</summary>
+    internal enum StopKind
+    {
+        None,
+        Interrupt,
+        Before,
+        After,
+    }
+
+    /// <summary>The interrupts the run stopped at (dynamic ones, or the static breakpoint's tasks); empty when it ran to the end.</summary>
+    public List<InterruptInfo> StoppedAt()
+    {
+        var stopped = new List<InterruptInfo>();
+        if (_p is not { Stop: not StopKind.None } p)
+        {
+            return stopped;
+        }
+
+        for (var i = 0; i < _taskCount; i++)
+        {
+            var node = _graph.Nodes[_tasks[i].Node].Name;
+            if (p.Stop == StopKind.Interrupt && _tasks[i].Interrupt is { } signal)
+            {
+                stopped.Add(new InterruptInfo(InterruptIdOf(TaskId(i), signal.Number), node, signal.Value));
+            }
+            else if (p.Stop == StopKind.Before && p.Before![_tasks[i].Node])
+            {
+                stopped.Add(new InterruptInfo(TaskId(i) + "#before", node, null));
+            }
+            else if (p.Stop == StopKind.After && p.After![_tasks[i].Node])
+            {
+                stopped.Add(new InterruptInfo(TaskId(i) + "#after", node, null));
+            }
+        }
+
+        return stopped;
+    }
+
+    /// <summary>The checkpoint the run ended on, if it is checkpointed.</summary>
+    public string? LastCheckpointId => _p?.CheckpointId;
+
+    /// <summary>What a subgraph node's task needs to run its subgraph under this run's thread; null without a checkpointer.</summary>
+    public SubgraphLink? Link(int task)
+    {
+        if (_p is not { } p)
+        {
+            return null;
+        }
+
+        ref var slot = ref _tasks[task];
+        var raised = slot.Raised - 1;
+        var answered = raised >= 0 && slot.Answers is { } answers && raised < answers.Length && answers[raised].Given;
+        var segment = string.Create(CultureInfo.InvariantCulture, $"{_graph.Nodes[slot.Node].Name}:{_step}.{task}");
+        return new SubgraphLink(
+            p.Sink.Store, p.Thread, p.Namespace, segment, _graph.Nodes[slot.Node].Name, p.Durability, _recursionLimit, raised, answered ? slot.Answers![raised].Value : null, answered);
     }
 
     private string TaskId(int index) => TaskIdOf(_step, _graph.Nodes[_tasks[index].Node].Name, index);
@@ -366,6 +429,14 @@ internal sealed partial class PregelRun<TState>
                 ? NodeResult<TState>.FromUpdate(updates.Count == 0 ? null : updates[0])
                 : new Command<TState> { Update = updates.Count == 0 ? null : updates[0], Updates = updates.Count > 1 ? updates[1..] : [], Goto = destinations };
             return;
+        }
+
+        foreach (var write in writes)
+        {
+            if (write.Kind == PendingWriteKind.Interrupt)
+            {
+                slot.Raised = Math.Max(slot.Raised, -100 - write.Index + 1);
+            }
         }
 
         var answers = writes.Where(w => w.Kind == PendingWriteKind.Resume).ToList();

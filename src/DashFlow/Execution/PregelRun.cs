@@ -82,6 +82,8 @@ internal sealed partial class PregelRun<TState> : IRunEvents
 
     public bool WantsCustom => (_modes & StreamMode.Custom) != 0;
 
+    public bool WantsMessages => (_modes & StreamMode.Messages) != 0;
+
     public async ValueTask<TState> RunAsync(Command<TState>? inputCommand, CancellationToken cancellationToken)
     {
         _token = cancellationToken;
@@ -128,12 +130,14 @@ internal sealed partial class PregelRun<TState> : IRunEvents
 
                 if (_p is not null && !await BeforeSuperstepAsync().ConfigureAwait(false))
                 {
+                    _p.Stop = StopKind.Before;
                     break;
                 }
 
                 await ExecuteTasks().ConfigureAwait(false);
                 if (_p is not null && _p.Interrupted)
                 {
+                    _p.Stop = StopKind.Interrupt;
                     await ReportInterruptsAsync().ConfigureAwait(false);
                     break;
                 }
@@ -152,6 +156,7 @@ internal sealed partial class PregelRun<TState> : IRunEvents
 
                 if (stopAfter)
                 {
+                    _p!.Stop = StopKind.After;
                     break;
                 }
             }
@@ -493,7 +498,7 @@ internal sealed partial class PregelRun<TState> : IRunEvents
         slot.InterruptCalls = 0;
         if (node.Pipeline is null)
         {
-            return node.Handler(state, new NodeContext(_events is null && _p is null ? null : this, node.Name, _step, index, arg, _threadId, token));
+            return Invoke(node, state, new NodeContext(_events is null && _p is null ? null : this, node.Name, _step, index, arg, _threadId, token));
         }
 
         return RunWithPipelineAsync(index, node, state, arg, token);
@@ -510,7 +515,7 @@ internal sealed partial class PregelRun<TState> : IRunEvents
                     try
                     {
                         s.Run._tasks[s.Index].InterruptCalls = 0;
-                        var result = await s.Node.Handler(s.State, new NodeContext(s.Run._events is null && s.Run._p is null ? null : s.Run, s.Node.Name, s.Run._step, s.Index, s.Arg, s.Run._threadId, ctx.CancellationToken)).ConfigureAwait(false);
+                        var result = await s.Run.Invoke(s.Node, s.State, new NodeContext(s.Run._events is null && s.Run._p is null ? null : s.Run, s.Node.Name, s.Run._step, s.Index, s.Arg, s.Run._threadId, ctx.CancellationToken)).ConfigureAwait(false);
                         return Outcome.FromResult(result);
                     }
                     catch (Exception e)
@@ -850,6 +855,15 @@ internal sealed partial class PregelRun<TState> : IRunEvents
     public ValueTask CustomAsync(string node, int step, int task, object? value, CancellationToken cancellationToken) =>
         (_modes & StreamMode.Custom) != 0 ? EmitAsync(new CustomEvent(step, node, value)) : default;
 
+    public ValueTask MessageAsync(string node, int step, int task, object chunk, CancellationToken cancellationToken) =>
+        (_modes & StreamMode.Messages) != 0 ? EmitAsync(new MessageEvent(step, node, task, chunk)) : default;
+
+    /// <summary>Calls a node; when the run streams messages, with <see cref="NodeContext.Current"/> set for its flow.</summary>
+    private ValueTask<NodeResult<TState>> Invoke(GraphDefinition<TState>.NodeDef node, TState state, NodeContext context) =>
+        (_modes & StreamMode.Messages) == 0
+            ? node.Handler(state, context)
+            : NodeContext.RunAsCurrentAsync(context, (node.Handler, state), static (a, c) => a.Handler(a.state, c));
+
     private ValueTask EmitAsync(GraphEvent e) => _events!.WriteAsync(e, _token);
 
     private struct TaskSlot
@@ -866,6 +880,9 @@ internal sealed partial class PregelRun<TState> : IRunEvents
         // Checkpointed runs only.
         public bool Restored;
         public int InterruptCalls;
+
+        /// <summary>How many interrupts the task raised in earlier runs (the highest stored interrupt number + 1).</summary>
+        public int Raised;
         public InterruptSignal? Interrupt;
         public (bool Given, object? Value)[]? Answers;
     }

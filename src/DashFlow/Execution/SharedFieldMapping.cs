@@ -55,6 +55,31 @@ internal sealed class SharedFieldMapping<TParent, TChild>
         return TChild.ApplyWrites(TChild.CreateDefault(), [new StateWrite<TChild>(Graph.Start, update)]);
     }
 
+    /// <summary>An update that sets the shared fields of a kept subgraph state to the values <paramref name="input"/> holds.</summary>
+    public StateUpdate<TChild> Refresh(TChild input) => RefreshFields(input, _pairs.Select(p => p.Child));
+
+    /// <summary>
+    /// An update that sets <paramref name="fields"/> of a kept subgraph state to the values <paramref name="input"/> holds
+    /// (Replace fields written, reducer fields overwritten); every field that differs from its default when null.
+    /// </summary>
+    public static StateUpdate<TChild> RefreshFields(TChild input, IEnumerable<int>? fields)
+    {
+        var update = TChild.CreateUpdate();
+        var schema = TChild.Schema.Fields;
+        if (fields is null)
+        {
+            var defaults = TChild.CreateDefault();
+            fields = Enumerable.Range(0, schema.Length).Where(i => !Equals(TChild.GetField(input, i), TChild.GetField(defaults, i)));
+        }
+
+        foreach (var c in fields)
+        {
+            update.SetField(c, TChild.GetField(input, c), overwrite: schema[c].Reducer != ReducerKind.Replace);
+        }
+
+        return update;
+    }
+
     public StateUpdate<TParent>? ToParent(TChild input, TChild final)
     {
         var changes = TChild.Diff(input, final);

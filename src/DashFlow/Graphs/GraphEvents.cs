@@ -27,6 +27,16 @@ public sealed record UpdateEvent<TState>(int Step, string Node, StateUpdate<TSta
 /// <param name="Value">The value.</param>
 public sealed record CustomEvent(int Step, string Node, object? Value) : GraphEvent(Step);
 
+/// <summary>
+/// A piece of a model's answer, written by a chat call inside a node (<see cref="NodeContext.EmitMessageAsync"/>); reported
+/// in <see cref="StreamMode.Messages"/>. The node still returns its whole message as its update.
+/// </summary>
+/// <param name="Step">The superstep.</param>
+/// <param name="Node">The node.</param>
+/// <param name="Task">The task's position in the superstep.</param>
+/// <param name="Chunk">The chunk (DashFlow.AI writes <c>ChatResponseUpdate</c>s).</param>
+public sealed record MessageEvent(int Step, string Node, int Task, object Chunk) : GraphEvent(Step);
+
 /// <summary>A task started.</summary>
 /// <param name="Step">The superstep.</param>
 /// <param name="Node">The node.</param>

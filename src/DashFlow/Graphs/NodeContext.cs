@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DashFlow;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace DashFlow;
 /// </summary>
 public readonly struct NodeContext
 {
+    private static readonly AsyncLocal<StrongBox<NodeContext>?> s_current = new();
+
     private readonly IRunEvents? _events;
 
     internal NodeContext(IRunEvents? events, string node, int step, int task, object? arg, string? threadId, CancellationToken cancellationToken)
@@ -62,6 +66,35 @@ public readonly struct NodeContext
 
     /// <summary>Whether a stream in <see cref="StreamMode.Custom"/> is listening.</summary>
     public bool IsStreaming => _events is not null && _events.WantsCustom;
+
+    /// <summary>Whether a stream in <see cref="StreamMode.Messages"/> is listening.</summary>
+    public bool IsStreamingMessages => _events is not null && _events.WantsMessages;
+
+    /// <summary>
+    /// The task running on this asynchronous flow, while the run is streamed in <see cref="StreamMode.Messages"/>; null
+    /// otherwise. Lets code a node calls (a chat client's middleware) report tokens without being handed the context.
+    /// </summary>
+    public static NodeContext? Current => s_current.Value?.Value;
+
+    /// <summary>
+    /// Writes a piece of a model's answer (a token, a chunk) to the run's <see cref="StreamMode.Messages"/> stream as a
+    /// <see cref="MessageEvent"/>. Does nothing when the run is not streamed in that mode. Waits when the consumer is behind.
+    /// </summary>
+    /// <param name="chunk">The chunk (DashFlow.AI writes <c>ChatResponseUpdate</c>s).</param>
+    /// <returns>A task that completes when the chunk is queued.</returns>
+    public ValueTask EmitMessageAsync(object chunk) =>
+        _events is null ? default : _events.MessageAsync(Node, Step, Task, chunk, CancellationToken);
+
+    /// <summary>What a subgraph node needs to run its subgraph under this run's thread; null when the run has no checkpointer.</summary>
+    internal SubgraphLink? Subgraph => _events?.Link(Task);
+
+    /// <summary>Runs <paramref name="body"/> with <see cref="Current"/> set to <paramref name="context"/> for its flow.</summary>
+    internal static async ValueTask<T> RunAsCurrentAsync<T, TArg>(NodeContext context, TArg arg, Func<TArg, NodeContext, ValueTask<T>> body)
+    {
+        // An async method restores its caller's execution context when it returns, so the value never leaks to siblings.
+        s_current.Value = new StrongBox<NodeContext>(context);
+        return await body(arg, context).ConfigureAwait(false);
+    }
 }
 
 /// <summary>The run's event sink, seen by tasks.</summary>
@@ -69,7 +102,13 @@ internal interface IRunEvents
 {
     bool WantsCustom { get; }
 
+    bool WantsMessages { get; }
+
     ValueTask CustomAsync(string node, int step, int task, object? value, CancellationToken cancellationToken);
 
     TAnswer Interrupt<TAnswer>(string node, int task, object? value);
+
+    ValueTask MessageAsync(string node, int step, int task, object chunk, CancellationToken cancellationToken);
+
+    SubgraphLink? Link(int task);
 }

@@ -73,6 +73,14 @@ public sealed record CompileOptions
 
     /// <summary>Nodes to stop after, in every run; <c>"*"</c> for every node. Needs a checkpointer.</summary>
     public IReadOnlyList<string>? InterruptAfter { get; init; }
+
+    /// <summary>
+    /// For a graph used as a subgraph of a checkpointed graph: keep its state from one parent run on a thread to the next.
+    /// Its checkpoints then live under the node's name rather than under each task, so its own fields (those it does not
+    /// share with the parent) carry over, while the shared fields are refreshed from the parent at every run. Off by
+    /// default: each run of the subgraph node starts the subgraph afresh.
+    /// </summary>
+    public bool KeepStateAcrossRuns { get; init; }
 }
 
 /// <summary>What a stream reports. Modes combine: <c>StreamMode.Updates | StreamMode.Custom</c>.</summary>

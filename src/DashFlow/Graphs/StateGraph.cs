@@ -127,7 +127,7 @@ public sealed class StateGraph<TState>
     {
         ArgumentNullException.ThrowIfNull(subgraph);
         var mapping = SharedFieldMapping<TState, TChild>.Create(name);
-        return AddSubgraph(name, subgraph, mapping.ToChild, mapping.ToParent, options);
+        return AddSubgraphCore(name, subgraph, mapping.ToChild, mapping.ToParent, mapping.Refresh, options);
     }
 
     /// <summary>Adds a compiled graph as a node with an explicit mapping of the states.</summary>
@@ -149,12 +149,38 @@ public sealed class StateGraph<TState>
         ArgumentNullException.ThrowIfNull(subgraph);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
+        return AddSubgraphCore(name, subgraph, input, output, static child => SharedFieldMapping<TState, TChild>.RefreshFields(child, null), options);
+    }
+
+    private StateGraph<TState> AddSubgraphCore<TChild>(
+        string name,
+        CompiledGraph<TChild> subgraph,
+        Func<TState, TChild> input,
+        Func<TChild, TChild, StateUpdate<TState>?> output,
+        Func<TChild, StateUpdate<TChild>> refresh,
+        NodeOptions? options)
+        where TChild : class, IGraphState<TChild>
+    {
         NodeHandler<TState> handler = async (state, context) =>
         {
             var childInput = input(state);
-            var config = new RunConfig { ThreadId = context.ThreadId is null ? null : context.ThreadId + "|" + context.Node + ":" + context.Task };
-            var childFinal = await subgraph.InvokeAsync(childInput, config, context.CancellationToken).ConfigureAwait(false);
-            return output(childInput, childFinal);
+            if (context.Subgraph is not { } link)
+            {
+                // The parent keeps no checkpoints: the subgraph runs like a function call.
+                var config = new RunConfig { ThreadId = context.ThreadId is null ? null : context.ThreadId + "|" + context.Node + ":" + context.Task };
+                return output(childInput, await subgraph.InvokeAsync(childInput, config, context.CancellationToken).ConfigureAwait(false));
+            }
+
+            // Checkpointed parent: the subgraph's checkpoints live under this task's namespace of the parent's thread, and
+            // its interrupts become this task's, so resuming the parent resumes the subgraph with the answer.
+            var (final, stopped, repeated) = await subgraph.RunAsSubgraphAsync(childInput, refresh, link, context.CancellationToken).ConfigureAwait(false);
+            if (stopped.Count > 0)
+            {
+                var number = repeated ? link.Raised : link.Raised + 1;
+                throw new InterruptSignal(number, stopped.Count == 1 ? stopped[0].Value : stopped);
+            }
+
+            return output(childInput, final);
         };
         AddNodeCore(name, handler, options, isAsync: true, argType: null);
         _nodes[^1] = _nodes[^1] with { IsSubgraph = true };

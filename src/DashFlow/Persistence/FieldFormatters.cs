@@ -88,6 +88,13 @@ public static class FieldFormatters
     public static FieldFormatter<ImmutableDictionary<TKey, TValue>?> Dictionary<TKey, TValue>(FieldFormatter<TKey> key, FieldFormatter<TValue> value)
         where TKey : notnull => new DictionaryFormatter<TKey, TValue>(key, value);
 
+    /// <summary>A type stored by a user's or a library's <see cref="Persistence.IFieldCodec{T}"/>: MessagePack binary holding the codec's bytes.</summary>
+    /// <typeparam name="T">The type.</typeparam>
+    /// <typeparam name="TCodec">The codec.</typeparam>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<T> Codec<T, TCodec>()
+        where TCodec : Persistence.IFieldCodec<T> => CodecFormatter<T, TCodec>.Instance;
+
     /// <summary>
     /// Any other type, through MessagePack's contractless resolver. Not trim- or NativeAOT-safe: the generator uses it only
     /// for field types it has no formatter for.
@@ -262,6 +269,25 @@ public static class FieldFormatters
             }
 
             return builder.ToImmutable();
+        }
+    }
+
+    private sealed class CodecFormatter<T, TCodec> : FieldFormatter<T>
+        where TCodec : Persistence.IFieldCodec<T>
+    {
+        public static readonly CodecFormatter<T, TCodec> Instance = new();
+
+        internal override void Write(ref MessagePackWriter writer, T value)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            TCodec.Write(buffer, value);
+            writer.Write(buffer.WrittenSpan);
+        }
+
+        internal override T Read(ref MessagePackReader reader)
+        {
+            var bytes = reader.ReadBytes() ?? throw new InvalidDataException($"A stored {typeof(T).Name} value is nil; {typeof(TCodec).Name} wrote binary data.");
+            return bytes.IsSingleSegment ? TCodec.Read(bytes.FirstSpan) : TCodec.Read(bytes.ToArray());
         }
     }
 

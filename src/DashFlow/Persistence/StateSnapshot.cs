@@ -32,3 +32,15 @@ public sealed record PendingTask(string Id, string Node, bool Finished, string? 
 /// <param name="Node">The node that called Interrupt, or that a static breakpoint stopped at.</param>
 /// <param name="Value">The value given to Interrupt.</param>
 public sealed record InterruptInfo(string Id, string Node, object? Value);
+
+/// <summary>What <see cref="CompiledGraph{TState}.InvokeForResultAsync(TState, RunConfig, CancellationToken)"/> returns.</summary>
+/// <typeparam name="TState">The state type.</typeparam>
+/// <param name="State">The state the run reached.</param>
+/// <param name="Interrupts">The interrupts and breakpoints it stopped at; empty when it ran to the end.</param>
+/// <param name="CheckpointId">The checkpoint it ended on; null without a checkpointer.</param>
+public sealed record RunResult<TState>(TState State, IReadOnlyList<InterruptInfo> Interrupts, string? CheckpointId)
+    where TState : class, IGraphState<TState>
+{
+    /// <summary>Whether the run stopped for an answer (or at a breakpoint) rather than ending.</summary>
+    public bool IsInterrupted => Interrupts.Count > 0;
+}

@@ -217,4 +217,45 @@ public sealed class InterruptTests
         Assert.Equal("approve?", interrupt.Interrupt.Value);
         Assert.Equal("ask", interrupt.Interrupt.Node);
     }
+
+    [Fact]
+    public async Task InvokeForResultAsync_says_which_interrupts_a_run_stopped_at_and_nothing_once_it_ends()
+    {
+        var app = new StateGraph<DemoState>()
+            .AddNode("ask", (s, c) => new(new DemoState.Update { Log = [c.Interrupt<string>("approve?")] }))
+            .AddNode("b", s => new DemoState.Update { Log = ["b"] })
+            .AddEdge(Graph.Start, "ask")
+            .AddEdge("ask", "b")
+            .Compile(new CompileOptions { Checkpointer = new InMemoryCheckpointer(), InterruptBefore = ["b"] });
+        var config = Thread();
+
+        var asked = await app.InvokeForResultAsync(new DemoState(), config);
+        Assert.True(asked.IsInterrupted);
+        var interrupt = Assert.Single(asked.Interrupts);
+        Assert.Equal(("ask", "approve?"), (interrupt.Node, interrupt.Value));
+        Assert.Equal((await app.GetStateAsync(config)).Checkpoint.Id, asked.CheckpointId);
+
+        var atBreakpoint = await app.InvokeForResultAsync(new Command<DemoState> { Resume = "yes" }, config);
+        Assert.Equal(["yes"], atBreakpoint.State.Log);
+        Assert.Equal(("b", null), (Assert.Single(atBreakpoint.Interrupts).Node, Assert.Single(atBreakpoint.Interrupts).Value));
+
+        var done = await app.InvokeForResultAsync((DemoState?)null, config);
+        Assert.False(done.IsInterrupted);
+        Assert.Equal(["yes", "b"], done.State.Log);
+    }
+
+    [Fact]
+    public async Task InvokeForResultAsync_without_a_checkpointer_reports_no_interrupt_and_no_checkpoint()
+    {
+        var app = new StateGraph<DemoState>()
+            .AddNode("a", s => new DemoState.Update { Log = ["a"] })
+            .AddEdge(Graph.Start, "a")
+            .Compile();
+
+        var result = await app.InvokeForResultAsync(new DemoState());
+
+        Assert.False(result.IsInterrupted);
+        Assert.Null(result.CheckpointId);
+        Assert.Equal(["a"], result.State.Log);
+    }
 }
