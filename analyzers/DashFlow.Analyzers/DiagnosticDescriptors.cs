@@ -36,6 +36,7 @@ internal static class DiagnosticDescriptors
     public const string NodeAndRouterId = "DFLOW0302";
     public const string AttributeOnNonNodeId = "DFLOW0303";
     public const string NodeNamedEndId = "DFLOW0304";
+    public const string InterruptWithoutCheckpointerId = "DFLOW0305";
 
     /// <summary>Property of a DFLOW0103/DFLOW0201 diagnostic: the one node name that matches the misspelled one when case is ignored.</summary>
     public const string SuggestionProperty = "Suggestion";
@@ -155,6 +156,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NodeNamedEnd = Create(
         NodeNamedEndId, "A node method is named End", "{0}", Nodes, DiagnosticSeverity.Error,
         "The generated Target enum has a member End for Graph.End, so a node method named End gets no Target member and no NodeIds constant.");
+
+    public static readonly DiagnosticDescriptor InterruptWithoutCheckpointer = Create(
+        InterruptWithoutCheckpointerId, "A graph whose nodes interrupt is compiled without a checkpointer", "{0}", Nodes, DiagnosticSeverity.Warning,
+        "NodeContext.Interrupt stores the run in a checkpoint until it is resumed. A graph compiled without CompileOptions.Checkpointer, and run without RunConfig.Checkpointer, fails with a CheckpointerRequiredException as soon as a node interrupts.");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description, helpLinkUri: HelpLinkBase + id + ".md");

@@ -104,7 +104,7 @@ public sealed class SqliteCheckpointer : ICheckpointer
             command.Parameters.AddWithValue("$n", checkpointNamespace);
             command.Parameters.AddWithValue("$before", (object?)options?.Before ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while ((options?.Limit is not { } max || checkpoints.Count < max) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var checkpoint = ReadCheckpoint(reader, threadId, checkpointNamespace);
                 if (options?.Metadata is { } filter && !filter.All(p => checkpoint.Metadata.TryGetValue(p.Key, out var v) && v == p.Value))
@@ -113,10 +113,6 @@ public sealed class SqliteCheckpointer : ICheckpointer
                 }
 
                 checkpoints.Add(checkpoint);
-                if (options?.Limit is { } limit && checkpoints.Count >= limit)
-                {
-                    break;
-                }
             }
         }
 

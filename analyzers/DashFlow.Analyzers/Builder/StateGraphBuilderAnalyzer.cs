@@ -8,7 +8,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace DashFlow.Analyzers.Builder;
 
 /// <summary>
-/// The topology and routing rules for the fluent builder, when a graph is built in one method with constant node names:
+/// The topology, routing and parallel-write rules for the fluent builder, when a graph is built in one method with
+/// constant node names:
 /// either one chain <c>new StateGraph&lt;T&gt;().AddNode(...)...Compile()</c>, or a local
 /// <c>var g = new StateGraph&lt;T&gt;();</c> whose every use is a call chain on it in the same block, one of them
 /// compiling it. Anything the analyzer cannot follow (a name that is not a constant, the builder passed elsewhere, a call
@@ -26,6 +27,7 @@ public sealed class StateGraphBuilderAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.NoEntry,
         DiagnosticDescriptors.InvalidNodeName,
         DiagnosticDescriptors.EdgeIntoStartOrOutOfEnd,
+        DiagnosticDescriptors.ParallelReplaceWrite,
         DiagnosticDescriptors.UnknownRouterTarget,
         DiagnosticDescriptors.UndeclaredRouterReturn,
     ];
@@ -87,9 +89,10 @@ public sealed class StateGraphBuilderAnalyzer : DiagnosticAnalyzer
         var name = OperationValues.ConstantString(creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "name")?.Value) ?? state.Name + "Graph";
         var graph = new TopologyGraph(name, creation.Syntax.GetLocation(), GraphDialect.Builder);
         var routerReturns = new List<(string Router, List<string> Declared, List<ReturnedTarget> Returned)>();
+        var handlers = new List<(TopologyNode Node, IAnonymousFunctionOperation Lambda)>();
         foreach (var call in calls)
         {
-            if (!Read(call, graph, symbols, routerReturns))
+            if (!Read(call, graph, symbols, routerReturns, handlers))
             {
                 return;
             }
@@ -108,6 +111,58 @@ public sealed class StateGraphBuilderAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
+
+        CheckParallelWrites(context, graph, state, handlers);
+    }
+
+    /// <summary>
+    /// DFLOW0107 on the builder: the writes are the Update initializers visible in the node lambdas. A node whose
+    /// handler is not a lambda writes nothing the analyzer can see, which can hide a conflict but never invent one.
+    /// </summary>
+    private static void CheckParallelWrites(
+        OperationBlockAnalysisContext context, TopologyGraph graph, ITypeSymbol state, List<(TopologyNode Node, IAnonymousFunctionOperation Lambda)> handlers)
+    {
+        // Whether a node is deferred decides what runs together; options the analyzer cannot read leave it open.
+        if (!graph.DeferKnown || state is not INamedTypeSymbol namedState || namedState.GetTypeMembers("Update").FirstOrDefault() is not { } update)
+        {
+            return;
+        }
+
+        var writes = new List<(TopologyNode Node, Dictionary<string, Location> Fields)>();
+        foreach (var (node, lambda) in handlers)
+        {
+            var fields = new Dictionary<string, Location>(StringComparer.Ordinal);
+            OperationValues.CollectUpdateWrites(lambda.Body, update, fields);
+            if (fields.Count > 0)
+            {
+                writes.Add((node, fields));
+            }
+        }
+
+        // One writer conflicts only with itself, when Sends start it several times in one superstep.
+        if (writes.Count == 0 || (writes.Count == 1 && !graph.Routes.Any(r => r.Kind == RouteKind.Sends)))
+        {
+            return;
+        }
+
+        var replaceFields = ReplaceFieldReader.Read(namedState, context.Compilation, context.CancellationToken);
+        if (replaceFields.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (node, fields) in writes)
+        {
+            foreach (var field in fields)
+            {
+                if (replaceFields.ContainsKey(field.Key) && !node.ReplaceWrites.ContainsKey(field.Key))
+                {
+                    node.ReplaceWrites.Add(field.Key, field.Value);
+                }
+            }
+        }
+
+        ParallelWriteChecker.Check(graph, namedState.Name, replaceFields, context.ReportDiagnostic, context.CancellationToken);
     }
 
     /// <summary>Adds what one builder call declares; false when the call cannot be read, which leaves the whole graph alone.</summary>
@@ -115,7 +170,8 @@ public sealed class StateGraphBuilderAnalyzer : DiagnosticAnalyzer
         IInvocationOperation call,
         TopologyGraph graph,
         KnownSymbols symbols,
-        List<(string Router, List<string> Declared, List<ReturnedTarget> Returned)> routerReturns)
+        List<(string Router, List<string> Declared, List<ReturnedTarget> Returned)> routerReturns,
+        List<(TopologyNode Node, IAnonymousFunctionOperation Lambda)> handlers)
     {
         IOperation? Argument(string parameter) => call.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameter)?.Value;
 
@@ -141,6 +197,11 @@ public sealed class StateGraphBuilderAnalyzer : DiagnosticAnalyzer
                 };
                 graph.Nodes.Add(topologyNode);
                 ReadOptions(Argument("options"), topologyNode, graph, symbols);
+                if (OperationValues.Lambda(call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value) is { } lambda)
+                {
+                    handlers.Add((topologyNode, lambda));
+                }
+
                 return true;
             }
 
@@ -238,6 +299,7 @@ public sealed class StateGraphBuilderAnalyzer : DiagnosticAnalyzer
         if (options is not IObjectCreationOperation creation || !SymbolEqualityComparer.Default.Equals(creation.Type, symbols.NodeOptions))
         {
             graph.ReachabilityKnown = false;
+            graph.DeferKnown = false;
             return;
         }
 
@@ -247,6 +309,7 @@ public sealed class StateGraphBuilderAnalyzer : DiagnosticAnalyzer
             {
                 case "Defer":
                     node.Defer = assignment.Value.ConstantValue is { HasValue: true, Value: true };
+                    graph.DeferKnown &= assignment.Value.ConstantValue.HasValue;
                     break;
                 case "Destinations" when !IsNull(assignment.Value):
                     if (Strings(assignment.Value) is { } destinations)

@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using DashFlow.Analyzers.Helpers;
 using DashFlow.Analyzers.Topology;
 using DashFlow.Generators.Graph;
-using DashFlow.Generators.State;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -242,7 +241,7 @@ public sealed class GraphAnalyzer : DiagnosticAnalyzer
         // ---- parallel writes of Replace fields ----
         if (graphAttribute.AttributeClass is { TypeArguments: [INamedTypeSymbol state] } && !bodies.Writes.IsEmpty)
         {
-            var fields = ReplaceFields(state, context.Compilation, cancellationToken);
+            var fields = ReplaceFieldReader.Read(state, context.Compilation, cancellationToken);
             if (fields.Count > 0)
             {
                 for (var i = 0; i < count; i++)
@@ -330,45 +329,6 @@ public sealed class GraphAnalyzer : DiagnosticAnalyzer
             }
         }
     }
-
-    /// <summary>The Replace fields of the graph's state, with what the code fix needs.</summary>
-    private static Dictionary<string, ReplaceField> ReplaceFields(INamedTypeSymbol state, Compilation compilation, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, ReplaceField>(StringComparer.Ordinal);
-        if (state.GetAttributes().All(a => DashFlowName(a) != "GraphStateAttribute"))
-        {
-            return result;
-        }
-
-        var parsed = GraphStateGenerator.Parse(state, compilation, cancellationToken);
-        foreach (var field in parsed.Model?.Fields ?? EquatableArrayEmpty())
-        {
-            if (field.Reducer != ReducerKind.Replace)
-            {
-                continue;
-            }
-
-            var property = state.GetMembers(field.Name).OfType<IPropertySymbol>().FirstOrDefault();
-            var location = property?.Locations.FirstOrDefault(l => l.IsInSource);
-            result[field.Name] = new ReplaceField(location, property is null ? null : FittingReducer(property.Type));
-        }
-
-        return result;
-
-        static Generators.Helpers.EquatableArray<StateFieldModel> EquatableArrayEmpty() => Generators.Helpers.EquatableArray<StateFieldModel>.Empty;
-    }
-
-    /// <summary>The reducer that obviously fits a collection type: Append for lists, Union for sets, Merge for dictionaries.</summary>
-    private static string? FittingReducer(ITypeSymbol type) =>
-        type is INamedTypeSymbol { IsGenericType: true, ContainingNamespace: { } ns } named && ns.ToDisplayString() == "System.Collections.Immutable"
-            ? named.Name switch
-            {
-                "ImmutableList" or "ImmutableArray" => "Append",
-                "ImmutableHashSet" or "ImmutableSortedSet" => "Union",
-                "ImmutableDictionary" or "ImmutableSortedDictionary" => "Merge",
-                _ => null,
-            }
-            : null;
 
     private static Location StateArgumentLocation(AttributeData attribute, Location fallback, CancellationToken cancellationToken)
     {
@@ -474,20 +434,7 @@ public sealed class GraphAnalyzer : DiagnosticAnalyzer
                 var writes = new Dictionary<string, Location>(StringComparer.Ordinal);
                 foreach (var block in context.OperationBlocks)
                 {
-                    foreach (var operation in block.DescendantsAndSelf())
-                    {
-                        if (operation is IObjectCreationOperation { Initializer: { } initializer } creation
-                            && SymbolEqualityComparer.Default.Equals(creation.Type, _update))
-                        {
-                            foreach (var assignment in initializer.Initializers.OfType<ISimpleAssignmentOperation>())
-                            {
-                                if (assignment.Target is IPropertyReferenceOperation { Property: { } property } && !writes.ContainsKey(property.Name))
-                                {
-                                    writes.Add(property.Name, assignment.Syntax.GetLocation());
-                                }
-                            }
-                        }
-                    }
+                    OperationValues.CollectUpdateWrites(block, _update, writes);
                 }
 
                 if (writes.Count > 0)

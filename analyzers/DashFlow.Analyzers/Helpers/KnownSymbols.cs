@@ -24,6 +24,10 @@ internal sealed class KnownSymbols
         Command = compilation.GetTypeByMetadataName("DashFlow.Command`1");
         NodeOptions = compilation.GetTypeByMetadataName("DashFlow.NodeOptions");
         NodeHandler = compilation.GetTypeByMetadataName("DashFlow.NodeHandler`1");
+        NodeContext = compilation.GetTypeByMetadataName("DashFlow.NodeContext");
+        CompiledGraph = compilation.GetTypeByMetadataName("DashFlow.CompiledGraph`1");
+        CompileOptions = compilation.GetTypeByMetadataName("DashFlow.CompileOptions");
+        RunConfig = compilation.GetTypeByMetadataName("DashFlow.RunConfig");
     }
 
     public INamedTypeSymbol? GraphAttribute { get; }
@@ -53,6 +57,14 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? NodeOptions { get; }
 
     public INamedTypeSymbol? NodeHandler { get; }
+
+    public INamedTypeSymbol? NodeContext { get; }
+
+    public INamedTypeSymbol? CompiledGraph { get; }
+
+    public INamedTypeSymbol? CompileOptions { get; }
+
+    public INamedTypeSymbol? RunConfig { get; }
 
     /// <summary>The symbols of <paramref name="compilation"/>, or null when it does not reference DashFlow at all.</summary>
     public static KnownSymbols? Create(Compilation compilation)

@@ -59,6 +59,40 @@ internal static class OperationValues
         }
     }
 
+    /// <summary>
+    /// What a node visibly writes: the properties set in object initializers of the state's generated
+    /// <paramref name="update"/> type (<c>new() { Summary = ... }</c>, <c>new S.Update { ... }</c>) anywhere under
+    /// <paramref name="root"/>, each with the first place it is set.
+    /// </summary>
+    public static void CollectUpdateWrites(IOperation root, INamedTypeSymbol update, Dictionary<string, Location> writes)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IObjectCreationOperation { Initializer: { } initializer } creation
+                && SymbolEqualityComparer.Default.Equals(creation.Type, update))
+            {
+                foreach (var assignment in initializer.Initializers.OfType<ISimpleAssignmentOperation>())
+                {
+                    if (assignment.Target is IPropertyReferenceOperation { Property: { } property } && !writes.ContainsKey(property.Name))
+                    {
+                        writes.Add(property.Name, assignment.Syntax.GetLocation());
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The lambda a delegate argument (a node handler, a router) is written as, if it is one.</summary>
+    public static IAnonymousFunctionOperation? Lambda(IOperation? argument)
+    {
+        while (argument is IConversionOperation conversion)
+        {
+            argument = conversion.Operand;
+        }
+
+        return argument is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } ? lambda : null;
+    }
+
     /// <summary>The constant string an operation evaluates to, if it is one.</summary>
     public static string? ConstantString(IOperation? operation) =>
         operation is { ConstantValue: { HasValue: true, Value: string value } } ? value : null;
@@ -79,7 +113,8 @@ internal static class OperationValues
         return ConstantString(leaf) is { } name ? new ReturnedTarget(name, false, leaf.Syntax.GetLocation()) : null;
     }
 
-    private static bool IsInNestedFunction(IOperation operation, IOperation root)
+    /// <summary>Whether <paramref name="operation"/> sits in a lambda or local function inside <paramref name="root"/>.</summary>
+    public static bool IsInNestedFunction(IOperation operation, IOperation root)
     {
         for (var parent = operation.Parent; parent is not null && parent != root; parent = parent.Parent)
         {

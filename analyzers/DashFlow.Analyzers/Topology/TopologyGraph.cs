@@ -98,4 +98,10 @@ internal sealed class TopologyGraph(string name, Location location, GraphDialect
     /// (Command destinations that are not constants).
     /// </summary>
     public bool ReachabilityKnown { get; set; } = true;
+
+    /// <summary>
+    /// Whether every node's deferral is known: false when a builder node's options cannot be read, which leaves open
+    /// which nodes run together.
+    /// </summary>
+    public bool DeferKnown { get; set; } = true;
 }

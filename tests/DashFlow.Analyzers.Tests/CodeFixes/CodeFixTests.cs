@@ -1,3 +1,4 @@
+using DashFlow.Analyzers.Builder;
 using DashFlow.Analyzers.Declarations;
 using DashFlow.Analyzers.Graph;
 using DashFlow.Analyzers.Tests.Infrastructure;
@@ -233,6 +234,52 @@ public sealed class CodeFixTests
         {
             [Reducer(Union)]
             public ImmutableHashSet<string> Seen { get; init; } = [];
+        }
+        """);
+
+    [Fact]
+    public Task Add_Append_to_a_list_two_builder_nodes_write() => CodeFixVerifier<StateGraphBuilderAnalyzer, AddReducerCodeFix>.VerifyAsync(
+        TestSetup.Usings + """
+        public static class App
+        {
+            public static CompiledGraph<Notes> Build() => new StateGraph<Notes>()
+                .AddNode("plan", s => null)
+                .AddNode("a", s => new Notes.Update { Lines = ["a"] })
+                .AddNode("b", s => new Notes.Update { {|DFLOW0107:Lines = ["b"]|} })
+                .AddEdge(Graph.Start, "plan")
+                .AddEdge("plan", "a")
+                .AddEdge("plan", "b")
+                .AddEdge("a", Graph.End)
+                .AddEdge("b", Graph.End)
+                .Compile();
+        }
+
+        [GraphState]
+        public partial record Notes
+        {
+            public ImmutableList<string> Lines { get; init; } = [];
+        }
+        """,
+        TestSetup.Usings + """
+        public static class App
+        {
+            public static CompiledGraph<Notes> Build() => new StateGraph<Notes>()
+                .AddNode("plan", s => null)
+                .AddNode("a", s => new Notes.Update { Lines = ["a"] })
+                .AddNode("b", s => new Notes.Update { Lines = ["b"] })
+                .AddEdge(Graph.Start, "plan")
+                .AddEdge("plan", "a")
+                .AddEdge("plan", "b")
+                .AddEdge("a", Graph.End)
+                .AddEdge("b", Graph.End)
+                .Compile();
+        }
+
+        [GraphState]
+        public partial record Notes
+        {
+            [Reducer(Append)]
+            public ImmutableList<string> Lines { get; init; } = [];
         }
         """);
 }

@@ -84,6 +84,13 @@ internal static class UserProject
             TicketState.Update Right(TicketState s) => new() { Labels = ["r"], Title = "right" }; // expect: DFLOW0107
         }
 
+        [Graph<TicketState>]
+        public partial class EscalationGraph
+        {
+            [Node, Edge(From = Graph.Start), Edge(Graph.End)]
+            TicketState.Update Ask(TicketState s, NodeContext context) => new() { Title = context.Interrupt<string>("New title?") };
+        }
+
         public static class Builder
         {
             public static CompiledGraph<TicketState> Build() => new StateGraph<TicketState>()
@@ -91,6 +98,20 @@ internal static class UserProject
                 .AddEdge(Graph.Start, "load")
                 .AddEdge("load", "store") // expect: DFLOW0103
                 .Compile();
+
+            public static CompiledGraph<TicketState> Parallel() => new StateGraph<TicketState>()
+                .AddNode("split", s => null)
+                .AddNode("left", s => new TicketState.Update { Title = "left" })
+                .AddNode("right", s => new TicketState.Update { Title = "right" }) // expect: DFLOW0107
+                .AddEdge(Graph.Start, "split")
+                .AddEdge("split", "left")
+                .AddEdge("split", "right")
+                .AddEdge("left", Graph.End)
+                .AddEdge("right", Graph.End)
+                .Compile();
+
+            public static async Task Escalate() =>
+                await new EscalationGraph().Compile().InvokeAsync(new TicketState()); // expect: DFLOW0305
 
             public static CompiledGraph<TicketState> Valid() =>
                 new TriageGraph().Compile(); // the generated Compile() exists: the generators ran from the package

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using DashFlow.Analyzers.Builder;
 using DashFlow.Analyzers.Declarations;
 using DashFlow.Analyzers.Graph;
+using DashFlow.Analyzers.Nodes;
 using DashFlow.Analyzers.State;
 using DashFlow.Generators.Graph;
 using DashFlow.Generators.State;
@@ -18,7 +19,7 @@ namespace DashFlow.Analyzers.Tests.Infrastructure;
 internal static class AllAnalyzers
 {
     public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } =
-        [new PartialTypeAnalyzer(), new GraphStateAnalyzer(), new GraphAnalyzer(), new StateGraphBuilderAnalyzer()];
+        [new PartialTypeAnalyzer(), new GraphStateAnalyzer(), new GraphAnalyzer(), new StateGraphBuilderAnalyzer(), new InterruptWithoutCheckpointerAnalyzer()];
 
     /// <summary>The DFLOW diagnostics of <paramref name="sources"/>; throws when an analyzer or generator failed.</summary>
     public static async Task<IReadOnlyList<Diagnostic>> RunAsync(params string[] sources)
