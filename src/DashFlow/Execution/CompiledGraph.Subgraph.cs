@@ -5,6 +5,10 @@ namespace DashFlow;
 /// <summary>Running as a node of a checkpointed parent: checkpoints under the parent's thread, interrupts that bubble up.</summary>
 public sealed partial class CompiledGraph<TState>
 {
+    /// <summary>Runs this graph as a subgraph of a parent without a checkpointer whose stream reports subgraph events.</summary>
+    internal ValueTask<TState> InvokeAsChildAsync(TState input, RunConfig config, ChildStream stream, CancellationToken cancellationToken) =>
+        RunAsync(input, null, config, stream.Events, stream.Modes, cancellationToken, eventNamespace: stream.Namespace);
+
     /// <summary>
     /// Runs this graph as the subgraph of a checkpointed parent's task. It continues what an earlier attempt of the task
     /// left unfinished (an interrupt, a breakpoint, a crash) and otherwise starts from <paramref name="input"/>, or, for a
@@ -15,9 +19,10 @@ public sealed partial class CompiledGraph<TState>
     /// already raised (the parent resumed without an answer), rather than new ones.
     /// </returns>
     internal async ValueTask<(TState State, List<InterruptInfo> Stopped, bool Repeated)> RunAsSubgraphAsync(
-        TState input, Func<TState, StateUpdate<TState>> refresh, SubgraphLink link, CancellationToken cancellationToken)
+        TState input, Func<TState, StateUpdate<TState>> refresh, SubgraphLink link, Func<string, ChildStream?> streamFor, CancellationToken cancellationToken)
     {
         var ns = link.NamespaceFor(_options.KeepStateAcrossRuns);
+        var stream = streamFor(ns);
         var latest = await link.Store.GetAsync(link.Thread, ns, null, cancellationToken).ConfigureAwait(false);
         Command<TState>? command = null;
         var resume = false;
@@ -61,7 +66,7 @@ public sealed partial class CompiledGraph<TState>
             IsSubgraph = true,
         };
         var run = new PregelRun<TState>(_definition);
-        run.Start(new RunConfig { ThreadId = link.Thread, RecursionLimit = link.RecursionLimit }, input, null, StreamMode.None, persisted);
+        run.Start(new RunConfig { ThreadId = link.Thread, RecursionLimit = link.RecursionLimit }, input, stream?.Events, stream?.Modes ?? StreamMode.None, persisted, stream?.Namespace ?? "");
         try
         {
             var state = await run.RunAsync(command, cancellationToken).ConfigureAwait(false);

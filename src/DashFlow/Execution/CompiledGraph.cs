@@ -175,7 +175,7 @@ public sealed partial class CompiledGraph<TState>
 
     private async ValueTask<TState> RunAsync(
         TState input, Command<TState>? command, RunConfig config, ChannelWriter<GraphEvent>? events, StreamMode modes, CancellationToken cancellationToken, bool resume = false,
-        RunOutcome? outcome = null)
+        RunOutcome? outcome = null, string eventNamespace = "")
     {
         if (config.RecursionLimit < 1)
         {
@@ -205,7 +205,7 @@ public sealed partial class CompiledGraph<TState>
             // Runs that nobody observes reuse one cached bookkeeping object, so an invoke allocates little beyond the
             // snapshots and updates. A streamed run gets its own: its node contexts can reach the stream.
             var run = (events is null ? Interlocked.Exchange(ref _idleRun, null) : null) ?? new PregelRun<TState>(_definition);
-            run.Start(config, input, events, modes, persisted);
+            run.Start(config, input, events, modes, persisted, eventNamespace);
             try
             {
                 return await run.RunAsync(command, timeout?.Token ?? cancellationToken).ConfigureAwait(false);

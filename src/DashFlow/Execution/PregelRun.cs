@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using DashFlow.Internals;
 using Polly;
@@ -21,6 +22,7 @@ internal sealed partial class PregelRun<TState> : IRunEvents
     private int _recursionLimit;
     private ChannelWriter<GraphEvent>? _events;
     private StreamMode _modes;
+    private string _namespace = "";
 
     private readonly bool[] _triggered;
     private readonly bool[] _joinSeen;
@@ -37,7 +39,7 @@ internal sealed partial class PregelRun<TState> : IRunEvents
     private int _step;
     private int _baseStep;
 
-    /// <summary>Creates the run's bookkeeping; <see cref="Start(RunConfig, TState, ChannelWriter{GraphEvent}, StreamMode, PersistedRun)"/> prepares it for one run.</summary>
+    /// <summary>Creates the run's bookkeeping; <c>Start</c> prepares it for one run.</summary>
     public PregelRun(GraphDefinition<TState> graph)
     {
         _graph = graph;
@@ -50,8 +52,9 @@ internal sealed partial class PregelRun<TState> : IRunEvents
     }
 
     /// <summary>Prepares the object for a run. A finished run's object may be reused for the next (see <see cref="Clear"/>).</summary>
-    public void Start(RunConfig config, TState input, ChannelWriter<GraphEvent>? events, StreamMode modes, PersistedRun? persisted = null)
+    public void Start(RunConfig config, TState input, ChannelWriter<GraphEvent>? events, StreamMode modes, PersistedRun? persisted = null, string eventNamespace = "")
     {
+        _namespace = eventNamespace;
         _p = persisted;
         _baseStep = 0;
         _threadId = config.ThreadId;
@@ -864,7 +867,18 @@ internal sealed partial class PregelRun<TState> : IRunEvents
             ? node.Handler(state, context)
             : NodeContext.RunAsCurrentAsync(context, (node.Handler, state), static (a, c) => a.Handler(a.state, c));
 
-    private ValueTask EmitAsync(GraphEvent e) => _events!.WriteAsync(e, _token);
+    private ValueTask EmitAsync(GraphEvent e) => _events!.WriteAsync(_namespace.Length == 0 ? e : e with { Namespace = _namespace }, _token);
+
+    public ChildStream? ChildStream(int task, string? checkpointNamespace)
+    {
+        if ((_modes & StreamMode.Subgraphs) == 0)
+        {
+            return null;
+        }
+
+        var ns = checkpointNamespace ?? string.Create(CultureInfo.InvariantCulture, $"{_graph.Nodes[_tasks[task].Node].Name}:{_step}.{task}");
+        return new ChildStream(_events!, _modes, checkpointNamespace is null && _namespace.Length > 0 ? _namespace + "|" + ns : ns);
+    }
 
     private struct TaskSlot
     {

@@ -2,7 +2,15 @@ namespace DashFlow;
 
 /// <summary>An event of a streamed run. Events are ordered within a superstep by completion and strictly across supersteps.</summary>
 /// <param name="Step">The superstep (0 is the input step).</param>
-public abstract record GraphEvent(int Step);
+public abstract record GraphEvent(int Step)
+{
+    /// <summary>
+    /// Where the event comes from: "" for the graph that was run, the subgraph task's namespace (<c>node:step.task</c>,
+    /// nested with <c>|</c>) for a subgraph's event, reported with <see cref="StreamMode.Subgraphs"/>. The step is the
+    /// subgraph's own.
+    /// </summary>
+    public string Namespace { get; init; } = "";
+}
 
 /// <summary>The whole state after a superstep (and after the input step).</summary>
 /// <typeparam name="TState">The state type.</typeparam>

@@ -88,6 +88,9 @@ public readonly struct NodeContext
     /// <summary>What a subgraph node needs to run its subgraph under this run's thread; null when the run has no checkpointer.</summary>
     internal SubgraphLink? Subgraph => _events?.Link(Task);
 
+    /// <summary>The parent's stream for a subgraph's events; null unless the run streams <see cref="StreamMode.Subgraphs"/>.</summary>
+    internal ChildStream? SubgraphStream(string? checkpointNamespace) => _events?.ChildStream(Task, checkpointNamespace);
+
     /// <summary>Runs <paramref name="body"/> with <see cref="Current"/> set to <paramref name="context"/> for its flow.</summary>
     internal static async ValueTask<T> RunAsCurrentAsync<T, TArg>(NodeContext context, TArg arg, Func<TArg, NodeContext, ValueTask<T>> body)
     {
@@ -111,4 +114,12 @@ internal interface IRunEvents
     ValueTask MessageAsync(string node, int step, int task, object chunk, CancellationToken cancellationToken);
 
     SubgraphLink? Link(int task);
+
+    ChildStream? ChildStream(int task, string? checkpointNamespace);
 }
+
+/// <summary>Where a subgraph's events go when the parent streams with <see cref="StreamMode.Subgraphs"/>.</summary>
+/// <param name="Events">The parent's stream.</param>
+/// <param name="Modes">The modes asked for.</param>
+/// <param name="Namespace">The namespace the subgraph's events carry.</param>
+internal sealed record ChildStream(System.Threading.Channels.ChannelWriter<GraphEvent> Events, StreamMode Modes, string Namespace);

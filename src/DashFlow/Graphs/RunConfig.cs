@@ -105,6 +105,13 @@ public enum StreamMode
     /// <summary>Task starts and finishes: <see cref="TaskStartedEvent"/>, <see cref="TaskFinishedEvent"/>.</summary>
     Tasks = 16,
 
-    /// <summary>Everything.</summary>
-    All = Values | Updates | Messages | Custom | Tasks,
+    /// <summary>
+    /// Also report the events of subgraphs, in the modes asked for, with <see cref="GraphEvent.Namespace"/> naming the
+    /// subgraph task they come from (<c>node:step.task</c>, nested with <c>|</c>). Without it a subgraph node is reported
+    /// like any other node.
+    /// </summary>
+    Subgraphs = 32,
+
+    /// <summary>Every mode, subgraphs included.</summary>
+    All = Values | Updates | Messages | Custom | Tasks | Subgraphs,
 }

@@ -168,12 +168,16 @@ public sealed class StateGraph<TState>
             {
                 // The parent keeps no checkpoints: the subgraph runs like a function call.
                 var config = new RunConfig { ThreadId = context.ThreadId is null ? null : context.ThreadId + "|" + context.Node + ":" + context.Task };
-                return output(childInput, await subgraph.InvokeAsync(childInput, config, context.CancellationToken).ConfigureAwait(false));
+                var stream = context.SubgraphStream(null);
+                var result = stream is null
+                    ? await subgraph.InvokeAsync(childInput, config, context.CancellationToken).ConfigureAwait(false)
+                    : await subgraph.InvokeAsChildAsync(childInput, config, stream, context.CancellationToken).ConfigureAwait(false);
+                return output(childInput, result);
             }
 
             // Checkpointed parent: the subgraph's checkpoints live under this task's namespace of the parent's thread, and
             // its interrupts become this task's, so resuming the parent resumes the subgraph with the answer.
-            var (final, stopped, repeated) = await subgraph.RunAsSubgraphAsync(childInput, refresh, link, context.CancellationToken).ConfigureAwait(false);
+            var (final, stopped, repeated) = await subgraph.RunAsSubgraphAsync(childInput, refresh, link, context.SubgraphStream, context.CancellationToken).ConfigureAwait(false);
             if (stopped.Count > 0)
             {
                 var number = repeated ? link.Raised : link.Raised + 1;

@@ -173,4 +173,32 @@ public sealed class SubgraphTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.Within());
         Assert.True(observedCancellation.Task.IsCompletedSuccessfully);
     }
+
+    [Fact]
+    public async Task With_the_Subgraphs_mode_a_subgraphs_events_reach_the_parents_stream_with_their_namespace()
+    {
+        var inner = new StateGraph<ChildState>("inner")
+            .AddNode("deep", s => new ChildState.Update { Log = ["deep"] })
+            .AddEdge(Graph.Start, "deep")
+            .Compile();
+        var child = new StateGraph<ChildState>("child")
+            .AddNode("c1", s => new ChildState.Update { Log = ["c1"] })
+            .AddSubgraph("inner", inner)
+            .AddEdge(Graph.Start, "c1")
+            .AddEdge("c1", "inner")
+            .Compile();
+        var parent = new StateGraph<DemoState>()
+            .AddNode("prep", s => Logs("prep"))
+            .AddSubgraph("sub", child)
+            .AddEdge(Graph.Start, "prep")
+            .AddEdge("prep", "sub")
+            .Compile();
+
+        var plain = await parent.StreamAsync(new DemoState(), StreamMode.Updates).CollectAsync();
+        var nested = await parent.StreamAsync(new DemoState(), StreamMode.Updates | StreamMode.Subgraphs).CollectAsync();
+
+        string Describe(GraphEvent e) => e is UpdateEvent<DemoState> p ? $"[{p.Namespace}] {p.Node}" : e is UpdateEvent<ChildState> c ? $"[{c.Namespace}] {c.Node}" : e.ToString();
+        Assert.Equal(["[] prep", "[] sub"], plain.Select(Describe));
+        Assert.Equal(["[] prep", "[sub:2.0] c1", "[sub:2.0|inner:2.0] deep", "[sub:2.0] inner", "[] sub"], nested.Select(Describe));
+    }
 }

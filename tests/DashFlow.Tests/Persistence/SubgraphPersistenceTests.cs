@@ -198,6 +198,25 @@ public sealed class SubgraphPersistenceTests
         Assert.Equal(["a|", "b|"], seen.ToArray());
     }
 
+    [Fact]
+    public async Task A_checkpointed_subgraphs_streamed_events_carry_its_checkpoint_namespace()
+    {
+        var child = new StateGraph<ChildState>("child")
+            .AddNode("ask", (s, c) => new(new ChildState.Update { Log = [c.Interrupt<string>("name?")] }))
+            .AddEdge(Graph.Start, "ask")
+            .Compile();
+        var parent = ParentWith(child, new Journal<string>());
+        var config = Thread();
+
+        var first = await parent.StreamAsync(new DemoState(), StreamMode.Updates | StreamMode.Subgraphs, config).CollectAsync();
+        var second = await parent.StreamAsync(new Command<DemoState> { Resume = "Ada" }, StreamMode.Updates | StreamMode.Subgraphs, config).CollectAsync();
+
+        var interrupts = first.OfType<InterruptEvent>().Select(e => $"[{e.Namespace}] {e.Interrupt.Node}:{e.Interrupt.Value}");
+        Assert.Equal(["[sub:1.0] ask:name?", "[] sub:name?"], interrupts);
+        var updates = second.Select(e => e is UpdateEvent<ChildState> c ? $"[{c.Namespace}] {c.Node}" : e is UpdateEvent<DemoState> p ? $"[{p.Namespace}] {p.Node}" : "");
+        Assert.Equal(["[sub:1.0] ask", "[] sub", "[] after"], updates);
+    }
+
     /// <summary>A parent that runs <paramref name="child"/> as node "sub", then "after".</summary>
     private CompiledGraph<DemoState> ParentWith(CompiledGraph<ChildState> child, Journal<string> runs) =>
         new StateGraph<DemoState>("parent")
