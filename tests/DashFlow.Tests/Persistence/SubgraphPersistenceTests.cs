@@ -217,6 +217,28 @@ public sealed class SubgraphPersistenceTests
         Assert.Equal(["[sub:1.0] ask", "[] sub", "[] after"], updates);
     }
 
+    [Fact]
+    public async Task Several_pending_interrupts_in_a_subgraph_surface_as_one_list_and_are_answered_by_id()
+    {
+        var child = new StateGraph<ChildState>("child")
+            .AddNode("name", (s, c) => new(new ChildState.Update { Log = ["name=" + c.Interrupt<string>("name?")] }))
+            .AddNode("city", (s, c) => new(new ChildState.Update { Log = ["city=" + c.Interrupt<string>("city?")] }))
+            .AddEdge(Graph.Start, "name")
+            .AddEdge(Graph.Start, "city")
+            .Compile();
+        var parent = ParentWith(child, new Journal<string>());
+        var config = Thread();
+
+        var stopped = await parent.InvokeForResultAsync(new DemoState(), config);
+
+        var inner = Assert.IsType<List<InterruptInfo>>(Assert.Single(stopped.Interrupts).Value);
+        Assert.Equal(["name?", "city?"], inner.Select(i => i.Value));
+        var answers = new Dictionary<string, object?> { [inner[0].Id] = "Ada", [inner[1].Id] = "London" };
+        var final = await parent.InvokeAsync(new Command<DemoState> { Resume = answers }, config);
+
+        Assert.Equal(["name=Ada", "city=London", "after"], final.Log);
+    }
+
     /// <summary>A parent that runs <paramref name="child"/> as node "sub", then "after".</summary>
     private CompiledGraph<DemoState> ParentWith(CompiledGraph<ChildState> child, Journal<string> runs) =>
         new StateGraph<DemoState>("parent")
