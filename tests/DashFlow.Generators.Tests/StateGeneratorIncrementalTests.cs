@@ -101,6 +101,59 @@ public sealed class StateGeneratorIncrementalTests
     }
 
     [Fact]
+    public void AnAssemblyCodecAddedInAnotherFileChangesTheFormatterOfTheStatesThatUseItsType()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(
+            """
+            using DashFlow;
+
+            namespace Samples;
+
+            public sealed record Money(decimal Amount, string Currency);
+
+            [GraphState]
+            public partial record Order
+            {
+                public Money? Total { get; init; }
+            }
+
+            [GraphState]
+            public partial record Other
+            {
+                public string Query { get; init; } = "";
+            }
+            """,
+            OtherFile);
+        var driver = GeneratorHarness.CreateDriver(new GraphStateGenerator()).RunGenerators(compilation);
+        Assert.Contains("FieldFormatters.Object<global::Samples.Money>", driver.GetRunResult().GeneratedTrees[0].ToString(), StringComparison.Ordinal);
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            """
+            using System;
+            using System.Buffers;
+            using DashFlow.Persistence;
+
+            [assembly: FieldCodec(typeof(Samples.Money), typeof(Samples.MoneyCodec))]
+
+            namespace Samples;
+
+            public sealed class MoneyCodec : IFieldCodec<Money>
+            {
+                public static void Write(IBufferWriter<byte> output, Money value) { }
+                public static Money Read(ReadOnlySpan<byte> data) => new(0, "");
+            }
+            """,
+            GeneratorHarness.ParseOptions));
+        var run = driver.RunGenerators(edited).GetRunResult();
+
+        var outputs = run.Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Equal([IncrementalStepRunReason.Modified, IncrementalStepRunReason.Cached], outputs.Order());
+        var order = run.GeneratedTrees.Single(t => t.FilePath.EndsWith("Samples.Order.GraphState.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("FieldFormatters.Codec<global::Samples.Money, global::Samples.MoneyCodec>()", order, StringComparison.Ordinal);
+        Assert.DoesNotContain("FieldFormatters.Object<", order, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PipelineModelsHoldNoSymbolsSyntaxOrCompilations()
     {
         var (driver, compilation) = RunOnce();

@@ -224,6 +224,110 @@ public sealed class StateGeneratorOutputTests
         }
         """);
 
+    [Fact]
+    public void EveryFormatter() => Verify(EveryFormatterSource);
+
+    /// <summary>A field of every kind the formatters store without reflection, the user's own types among them.</summary>
+    internal const string EveryFormatterSource = """
+        using System;
+        using System.Buffers;
+        using System.Collections.Generic;
+        using System.Numerics;
+        using DashFlow.Persistence;
+
+        [assembly: FieldCodec(typeof(Samples.Money), typeof(Samples.MoneyCodec))]
+
+        namespace Samples;
+
+        public enum Priority : byte { Low, High }
+
+        public sealed record Address(string Street, int Zip);
+
+        public sealed class Customer
+        {
+            public string Name { get; set; } = "";
+            public Address? Home { get; set; }
+            public ImmutableList<Address> Others { get; init; } = [];
+            public int OtherCount => Others.Count;
+        }
+
+        public sealed record TreeNode(string Label, ImmutableList<TreeNode> Children);
+
+        public readonly record struct Point(int X, int Y);
+
+        public sealed class Counter
+        {
+            public int Value;
+            public string Tag = "";
+        }
+
+        public sealed class Ticket
+        {
+            public required string Title { get; init; }
+            public int Votes { get; set; }
+        }
+
+        public readonly record struct Money(decimal Amount, string Currency);
+
+        public sealed class MoneyCodec : IFieldCodec<Money>
+        {
+            public static void Write(IBufferWriter<byte> output, Money value) { }
+            public static Money Read(ReadOnlySpan<byte> data) => default;
+        }
+
+        public sealed class ReversedCodec : IFieldCodec<string>
+        {
+            public static void Write(IBufferWriter<byte> output, string value) { }
+            public static string Read(ReadOnlySpan<byte> data) => "";
+        }
+
+        [GraphState]
+        public partial record Coverage
+        {
+            public decimal Price { get; init; }
+            public TimeSpan Elapsed { get; init; }
+            public DateTimeOffset When { get; init; }
+            public Guid Id { get; init; }
+            public char Grade { get; init; }
+            public byte Small { get; init; }
+            public sbyte Signed { get; init; }
+            public short Short { get; init; }
+            public ushort UShort { get; init; }
+            public uint UInt { get; init; }
+            public ulong ULong { get; init; }
+            public DateOnly Day { get; init; }
+            public TimeOnly Time { get; init; }
+            public Uri? Link { get; init; }
+            public Version? Release { get; init; }
+            public BigInteger Huge { get; init; }
+            public byte[]? Blob { get; init; }
+            public ImmutableArray<byte> Bytes { get; init; } = [];
+            public ReadOnlyMemory<byte> Memory { get; init; }
+            public Priority Priority { get; init; }
+            public Priority? MaybePriority { get; init; }
+            public ImmutableSortedSet<string> Sorted { get; init; } = [];
+            public ImmutableSortedDictionary<string, int> Ranks { get; init; } = ImmutableSortedDictionary<string, int>.Empty;
+            public ImmutableQueue<int> Queue { get; init; } = [];
+            public ImmutableStack<string> Stack { get; init; } = [];
+            public IReadOnlyList<string> Names { get; init; } = [];
+            public IReadOnlyCollection<int> Counts { get; init; } = [];
+            public IEnumerable<string>? Words { get; init; }
+            public IReadOnlyDictionary<string, double> Weights { get; init; } = ImmutableDictionary<string, double>.Empty;
+            public IImmutableList<int> Items { get; init; } = ImmutableList<int>.Empty;
+            public IReadOnlySet<string> Labels { get; init; } = ImmutableHashSet<string>.Empty;
+            public int[] Numbers { get; init; } = [];
+            public Address Address { get; init; } = new("", 0);
+            public Customer? Customer { get; init; }
+            public TreeNode? Tree { get; init; }
+            public Point? MaybePoint { get; init; }
+            public Counter Counter { get; init; } = new();
+            public Ticket? Ticket { get; init; }
+            public ImmutableDictionary<string, Address> ByName { get; init; } = ImmutableDictionary<string, Address>.Empty;
+            public ImmutableList<Money> Payments { get; init; } = [];
+            [FieldCodec(typeof(ReversedCodec))] public string Shout { get; init; } = "";
+        }
+        """;
+
     private static void Verify(string source, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
         GeneratorHarness.VerifyGolden(new GraphStateGenerator(), [Usings + source], test);
 

@@ -1,10 +1,14 @@
+using DashFlow.Generators.State;
 using Microsoft.CodeAnalysis;
 
 namespace DashFlow.Analyzers.State;
 
 /// <summary>
-/// Judges a state field's type: mutable collections (DFLOW0003) and types a checkpoint cannot store (DFLOW0004). Both
-/// look at the declared type, its type arguments and array elements, not at the members of the user's own types.
+/// Judges a state field's type: mutable collections (DFLOW0003, the declared type, its type arguments and array
+/// elements) and types a checkpoint cannot store (DFLOW0004). DFLOW0004 asks the state generator which parts of the type
+/// its formatter leaves to MessagePack's contractless resolver (codecs, collections, the members of the user's records
+/// and classes taken into account) and reports the first of those parts that resolver cannot store either; what the
+/// generator stores itself is never reported.
 /// </summary>
 internal static class FieldTypeRules
 {
@@ -24,19 +28,51 @@ internal static class FieldTypeRules
         return null;
     }
 
-    /// <summary>The first part of <paramref name="type"/> that a checkpoint cannot store, and why.</summary>
-    public static (ITypeSymbol Part, string Reason)? FindNotSerializable(ITypeSymbol type)
+    /// <summary>
+    /// The first part of <paramref name="property"/>'s type that a checkpoint cannot store, and why; the field's
+    /// <c>[FieldCodec]</c> and every <c>[assembly: FieldCodec]</c> the compilation sees are taken into account.
+    /// </summary>
+    public static (ITypeSymbol Part, string Reason)? FindNotSerializable(IPropertySymbol property, Compilation compilation) =>
+        Judge(GraphStateGenerator.FallbackParts(property, property.Type, CodecTable.For(compilation)));
+
+    /// <summary>The first part of <paramref name="type"/> that a checkpoint cannot store, and why, as if no codec were registered.</summary>
+    public static (ITypeSymbol Part, string Reason)? FindNotSerializable(ITypeSymbol type) =>
+        Judge(GraphStateGenerator.FallbackParts(null, type, CodecTable.Empty));
+
+    private static (ITypeSymbol Part, string Reason)? Judge(IReadOnlyList<FallbackPart> parts)
     {
-        foreach (var part in Parts(type))
+        foreach (var part in parts)
         {
-            if (NotSerializableReason(part) is { } reason)
+            if ((NotSerializableReason(part.Type) ?? FallbackReason(part)) is { } reason)
             {
-                return (part, reason);
+                return (part.Type, reason);
             }
         }
 
         return null;
     }
+
+    /// <summary>Why the contractless resolver cannot store a part the generator left to it; null when it can.</summary>
+    private static string? FallbackReason(FallbackPart part) => part.Kind switch
+    {
+        FallbackKind.Interface when !IsCollectionInterface(part.Type) =>
+            $"the interface '{part.Type.ToDisplayString(s_display)}' does not say which type to create when the checkpoint is read, so it",
+        FallbackKind.Abstract =>
+            $"the abstract class '{part.Type.ToDisplayString(s_display)}' does not say which type to create when the checkpoint is read, so it",
+        FallbackKind.NoConstructor =>
+            $"'{part.Type.ToDisplayString(s_display)}' has no public constructor whose parameters all match its public properties, and no public parameterless one, so it",
+        FallbackKind.UnstorableMember =>
+            $"'{part.Type.ToDisplayString(s_display)}' has a public member of a ref struct or pointer type, so it",
+        _ when part.Type.TypeKind == TypeKind.Dynamic => "'dynamic' says nothing about what it holds, so it",
+        _ => null,
+    };
+
+    /// <summary>The collection interfaces MessagePack creates a concrete collection for.</summary>
+    private static bool IsCollectionInterface(ITypeSymbol type) =>
+        type.ContainingNamespace?.ToDisplayString() is "System.Collections" or "System.Collections.Generic" or "System.Collections.Immutable" or "System.Linq"
+        && type.Name is "IEnumerable" or "ICollection" or "IList" or "IDictionary" or "ISet" or "IReadOnlyCollection" or "IReadOnlyList"
+            or "IReadOnlyDictionary" or "IReadOnlySet" or "ILookup" or "IGrouping" or "IImmutableList" or "IImmutableSet" or "IImmutableDictionary"
+            or "IImmutableQueue" or "IImmutableStack";
 
     /// <summary>The type itself, then its array elements and type arguments, depth first.</summary>
     private static IEnumerable<ITypeSymbol> Parts(ITypeSymbol type)

@@ -73,6 +73,11 @@ public sealed class GraphStateAnalyzer : DiagnosticAnalyzer
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReducerDoesNotFit, ReducerLocation(type, problem.Member, typeLocation, cancellationToken), problem.Message));
                     break;
 
+                case StateProblemKind.InvalidFieldCodec:
+                    // The field is stored as if it had no codec: say why the codec was not used.
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, MemberLocation(type, problem.Member, typeLocation), problem.Message));
+                    break;
+
                 // Not partial: reported by PartialTypeAnalyzer, at the declaration that lacks the modifier.
                 default:
                     break;
@@ -96,7 +101,7 @@ public sealed class GraphStateAnalyzer : DiagnosticAnalyzer
                     $"bypass the reducers; use {(instead.StartsWith("an ", StringComparison.Ordinal) ? instead : $"'{instead}'")} instead."));
             }
 
-            if (FieldTypeRules.FindNotSerializable(property.Type) is var (part, reason))
+            if (FieldTypeRules.FindNotSerializable(property, context.Compilation) is var (part, reason))
             {
                 var inner = SymbolEqualityComparer.Default.Equals(part, property.Type) ? "" : $", which holds '{part.ToDisplayString(s_display)}'";
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, location,

@@ -201,7 +201,7 @@ public sealed partial class GraphStateGenerator
         ReducerKind.Sum => $"{current} + {write}",
         ReducerKind.Max => $"{write} > {current} ? {write} : {current}",
         ReducerKind.Min => $"{write} < {current} ? {write} : {current}",
-        ReducerKind.AddMessages => $"{Helpers}.AddMessages({current}, {write})",
+        ReducerKind.AddMessages => $"{field.AddMessagesType ?? Helpers}.AddMessages({current}, {write})",
         ReducerKind.Custom when field.CustomReducerTypeArgument == field.Type =>
             $"{Helpers}.Reduce<{field.CustomReducerType}, {field.CustomReducerTypeArgument}>({current}, {write})",
 

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Globalization;
 using DashFlow.Generators.Helpers;
 
@@ -6,13 +5,12 @@ namespace DashFlow.Generators.State;
 
 /// <summary>
 /// Emits the state's MessagePack field formatters: reflection-free compositions of
-/// <c>DashFlow.Internals.FieldFormatters</c> for the field types it knows (strings, numbers, booleans, timestamps, nullable
-/// value types and the immutable collections of those), and the contractless fallback for any other type.
+/// <c>DashFlow.Internals.FieldFormatters</c> chosen by the parser, record and class formatters for the user's own types,
+/// and the contractless fallback where the parser found nothing better.
 /// </summary>
 public sealed partial class GraphStateGenerator
 {
-    private const string Formatters = "global::DashFlow.Internals.FieldFormatters";
-    private const string Immutable = "global::System.Collections.Immutable.";
+    private const string FormatterType = "global::DashFlow.Internals.FieldFormatter";
 
     private static void EmitFormatters(SourceWriter writer, StateModel model)
     {
@@ -23,7 +21,7 @@ public sealed partial class GraphStateGenerator
         writer.Indentation++;
         for (var i = 0; i < model.Fields.Count; i++)
         {
-            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Serialize({FormatterFor(model.Fields[i].TypeOfType)}, value),");
+            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Serialize({model.Fields[i].Formatter}, value),");
         }
 
         writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
@@ -37,7 +35,7 @@ public sealed partial class GraphStateGenerator
         writer.Indentation++;
         for (var i = 0; i < model.Fields.Count; i++)
         {
-            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Deserialize({FormatterFor(model.Fields[i].TypeOfType)}, data),");
+            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Deserialize({model.Fields[i].Formatter}, data),");
         }
 
         writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
@@ -45,102 +43,162 @@ public sealed partial class GraphStateGenerator
         writer.WriteLine("};");
         writer.WriteLine("return true;");
         writer.CloseBlock();
+
+        if (model.Formatters.Count > 0)
+        {
+            writer.WriteLine();
+            EmitFormatterCache(writer, model.Formatters);
+        }
     }
 
-    /// <summary>The formatter expression for a type as <c>typeof</c> writes it.</summary>
-    internal static string FormatterFor(string type)
+    /// <summary>
+    /// The static fields that hold composed and object formatters, built once instead of at every write. Nullable
+    /// reference annotations are off inside: a formatter of <c>ImmutableList&lt;string&gt;</c> serves a field of
+    /// <c>ImmutableList&lt;string?&gt;</c> as well, and the annotations say nothing about the bytes.
+    /// </summary>
+    private static void EmitFormatterCache(SourceWriter writer, EquatableArray<FormatterModel> formatters)
     {
-        switch (type)
+        writer.WriteLine(GeneratedCodeAttribute);
+        writer.OpenBlock($"private static class {FormatterCache}");
+        writer.WriteLine("#nullable disable");
+        var first = true;
+        foreach (var formatter in formatters)
         {
-            case "string":
-                return $"{Formatters}.String";
-            case "int":
-                return $"{Formatters}.Int32";
-            case "long":
-                return $"{Formatters}.Int64";
-            case "bool":
-                return $"{Formatters}.Boolean";
-            case "double":
-                return $"{Formatters}.Double";
-            case "float":
-                return $"{Formatters}.Single";
-            case "global::System.DateTime":
-                return $"{Formatters}.DateTime";
-        }
-
-        if (type.EndsWith("?", System.StringComparison.Ordinal))
-        {
-            var inner = type.Substring(0, type.Length - 1);
-            var formatter = FormatterFor(inner);
-            return formatter.Contains(".Fallback<") ? Fallback(type) : $"{Formatters}.Nullable({formatter})";
-        }
-
-        if (TrySplitGeneric(type, out var name, out var args))
-        {
-            string? composed = null;
-            if (args.Count == 1)
+            if (!first)
             {
-                var item = FormatterFor(args[0]);
-                composed = name switch
+                writer.WriteLine();
+            }
+
+            first = false;
+            var declaration = $"internal static readonly {FormatterType}<{formatter.Type}> {formatter.Name} =";
+            if (formatter.Object is { } shape)
+            {
+                writer.WriteLine(declaration);
+                writer.Indentation++;
+                EmitObjectFormatter(writer, formatter.Type, shape);
+                writer.Indentation--;
+            }
+            else
+            {
+                writer.WriteLine(declaration);
+                writer.Indentation++;
+                writer.WriteLine($"{formatter.Initializer};");
+                writer.Indentation--;
+            }
+        }
+
+        writer.WriteLine("#nullable enable");
+        writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// <c>FieldFormatters.Object&lt;T&gt;(names, write, read)</c>: write stores every member in order; read loops over the
+    /// stored members, then creates the value as <see cref="ObjectCreation"/> says.
+    /// </summary>
+    private static void EmitObjectFormatter(SourceWriter writer, string type, ObjectFormatterModel shape)
+    {
+        var members = shape.Members;
+        var names = string.Join(", ", members.Select(m => Literal(m.Name)));
+        writer.WriteLine($"{Formatters}.Object<{type}>(");
+        writer.Indentation++;
+        writer.WriteLine($"[{names}],");
+
+        writer.WriteLine($"static (ref global::DashFlow.Internals.ObjectWriter writer, {type} value) =>");
+        writer.WriteLine("{");
+        writer.Indentation++;
+        for (var i = 0; i < members.Count; i++)
+        {
+            writer.WriteLine($"writer.Write({i.ToString(CultureInfo.InvariantCulture)}, value.{members[i].Identifier}, {members[i].Formatter});");
+        }
+
+        writer.Indentation--;
+        writer.WriteLine("},");
+
+        writer.WriteLine("static (ref global::DashFlow.Internals.ObjectReader reader) =>");
+        writer.WriteLine("{");
+        writer.Indentation++;
+        var scope = new Scope(["reader", "member", "value", "defaults"]);
+        var locals = members.Select(m => scope.Claim(LocalName(m.Name))).ToList();
+        var flags = members.Select(m => m.IsSetAfter && shape.Creation != ObjectCreation.InitializeAll ? scope.Claim("has" + m.Name) : null).ToList();
+        for (var i = 0; i < members.Count; i++)
+        {
+            writer.WriteLine($"{members[i].Type} {locals[i]} = default;");
+            if (flags[i] is { } flag)
+            {
+                writer.WriteLine($"bool {flag} = false;");
+            }
+        }
+
+        if (members.Count > 0)
+        {
+            writer.OpenBlock("while (reader.TryReadMember(out var member))");
+            writer.OpenBlock("switch (member)");
+            for (var i = 0; i < members.Count; i++)
+            {
+                writer.WriteLine($"case {i.ToString(CultureInfo.InvariantCulture)}:");
+                writer.Indentation++;
+                writer.WriteLine($"{locals[i]} = reader.Read({members[i].Formatter});");
+                if (flags[i] is { } flag)
                 {
-                    Immutable + "ImmutableList" => $"{Formatters}.List({item})",
-                    Immutable + "ImmutableArray" => $"{Formatters}.Array({item})",
-                    Immutable + "ImmutableHashSet" => $"{Formatters}.HashSet({item})",
-                    _ => null,
-                };
-            }
-            else if (args.Count == 2 && name == Immutable + "ImmutableDictionary")
-            {
-                var key = args[0] == "string" ? $"{Formatters}.StringKey" : FormatterFor(args[0]);
-                composed = $"{Formatters}.Dictionary({key}, {FormatterFor(args[1])})";
+                    writer.WriteLine($"{flag} = true;");
+                }
+
+                writer.WriteLine("break;");
+                writer.Indentation--;
             }
 
-            if (composed is not null)
-            {
-                return composed;
-            }
+            writer.CloseBlock();
+            writer.CloseBlock();
+            writer.WriteLine();
         }
 
-        return Fallback(type);
+        var create = $"new {type}({string.Join(", ", shape.ConstructorArguments.Select(a => locals[a]))})";
+        var setAfter = Enumerable.Range(0, members.Count).Where(i => members[i].IsSetAfter).ToList();
+        switch (shape.Creation)
+        {
+            case ObjectCreation.Constructor:
+                writer.WriteLine($"return {create};");
+                break;
+            case ObjectCreation.AssignStored:
+                writer.WriteLine($"var value = {create};");
+                foreach (var i in setAfter)
+                {
+                    writer.OpenBlock($"if ({flags[i]})");
+                    writer.WriteLine($"value.{members[i].Identifier} = {locals[i]};");
+                    writer.CloseBlock();
+                    writer.WriteLine();
+                }
+
+                writer.WriteLine("return value;");
+                break;
+            case ObjectCreation.InitializeFromDefaults:
+                // A member that is not stored keeps what the constructor and initializers give it, as when assigned.
+                writer.WriteLine($"var defaults = {create};");
+                writer.OpenBlock($"return {create}");
+                foreach (var i in setAfter)
+                {
+                    writer.WriteLine($"{members[i].Identifier} = {flags[i]} ? {locals[i]} : defaults.{members[i].Identifier},");
+                }
+
+                writer.CloseBlock(";");
+                break;
+            case ObjectCreation.InitializeAll:
+                writer.OpenBlock($"return {create}");
+                foreach (var i in setAfter)
+                {
+                    writer.WriteLine($"{members[i].Identifier} = {locals[i]},");
+                }
+
+                writer.CloseBlock(";");
+                break;
+        }
+
+        writer.Indentation--;
+        writer.WriteLine("});");
+        writer.Indentation--;
     }
 
-    private static string Fallback(string type) => $"{Formatters}.Fallback<{type}>()";
-
-    private static bool TrySplitGeneric(string type, out string name, out List<string> args)
-    {
-        name = "";
-        args = [];
-        var open = type.IndexOf('<');
-        if (open < 0 || !type.EndsWith(">", System.StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        name = type.Substring(0, open);
-        var depth = 0;
-        var start = open + 1;
-        for (var i = start; i < type.Length - 1; i++)
-        {
-            switch (type[i])
-            {
-                case '<':
-                case '(':
-                case '[':
-                    depth++;
-                    break;
-                case '>':
-                case ')':
-                case ']':
-                    depth--;
-                    break;
-                case ',' when depth == 0:
-                    args.Add(type.Substring(start, i - start).Trim());
-                    start = i + 1;
-                    break;
-            }
-        }
-
-        args.Add(type.Substring(start, type.Length - 1 - start).Trim());
-        return true;
-    }
+    /// <summary>The local that holds a member while it is read: <c>Street</c> → <c>street</c>.</summary>
+    private static string LocalName(string member) =>
+        member.Length == 0 ? "stored" : char.ToLowerInvariant(member[0]) + member.Substring(1);
 }

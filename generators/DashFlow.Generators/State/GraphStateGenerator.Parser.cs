@@ -16,6 +16,9 @@ public sealed partial class GraphStateGenerator
         "ReferenceEquals",
     ];
 
+    /// <summary>The types that may declare <c>AddMessages(current, write)</c>: the runtime's own, then DashFlow.AI's.</summary>
+    private static readonly string[] AddMessagesTypes = ["DashFlow.Internals.StateWrites", "DashFlow.AI.MessageReducers"];
+
     private static readonly SymbolDisplayFormat TypeFormat =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
@@ -55,6 +58,7 @@ public sealed partial class GraphStateGenerator
         var problems = new List<StateProblem>();
         var fatal = !CheckType(type, problems);
         var fields = new List<StateFieldModel>();
+        var formatters = new FormatterParser(CodecTable.For(compilation));
         foreach (var property in FieldsOf(type, compilation, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -83,7 +87,7 @@ public sealed partial class GraphStateGenerator
                 continue;
             }
 
-            fields.Add(ParseField(type, property, compilation, problems));
+            fields.Add(ParseField(type, property, compilation, formatters, problems));
         }
 
         foreach (var field in fields)
@@ -113,7 +117,8 @@ public sealed partial class GraphStateGenerator
             HidesBaseSchema: BaseHasMember(type, "Schema"),
             HidesBaseUpdate: BaseHasMember(type, "Update"),
             Version: VersionOf(attributes[0]),
-            Fields: fields.ToEquatableArray());
+            Fields: fields.ToEquatableArray(),
+            Formatters: formatters.Cached);
         return new StateParseResult(model, problems.ToEquatableArray());
     }
 
@@ -235,7 +240,8 @@ public sealed partial class GraphStateGenerator
             .ToList();
     }
 
-    private static StateFieldModel ParseField(INamedTypeSymbol state, IPropertySymbol property, Compilation compilation, List<StateProblem> problems)
+    private static StateFieldModel ParseField(
+        INamedTypeSymbol state, IPropertySymbol property, Compilation compilation, FormatterParser formatters, List<StateProblem> problems)
     {
         var fieldType = property.Type;
         var typeText = fieldType.ToDisplayString(MessageFormat);
@@ -244,6 +250,7 @@ public sealed partial class GraphStateGenerator
         StateProblemKind problemKind = default;
         string? customTypeName = null;
         string? customTypeArgument = null;
+        string? addMessagesType = null;
         var diffBySubtraction = false;
 
         void DoesNotFit(string hint)
@@ -288,10 +295,15 @@ public sealed partial class GraphStateGenerator
             case ReducerKind.Min when !CanCompare(fieldType, "op_LessThan"):
                 DoesNotFit("Min takes a number, an enum, or a type with an operator < of its own.");
                 break;
-            case ReducerKind.AddMessages when !HasAddMessages(compilation, fieldType):
-                problemKind = StateProblemKind.AddMessagesUnavailable;
-                problem = $"Field '{property.Name}' of '{state.Name}' has [Reducer(AddMessages)], but no AddMessages reducer for '{typeText}' is referenced. " +
-                    "Reference DashFlow.AI (AddMessages merges chat messages by id), or choose another reducer.";
+            case ReducerKind.AddMessages:
+                addMessagesType = FindAddMessages(compilation, fieldType);
+                if (addMessagesType is null)
+                {
+                    problemKind = StateProblemKind.AddMessagesUnavailable;
+                    problem = $"Field '{property.Name}' of '{state.Name}' has [Reducer(AddMessages)], but no AddMessages reducer for '{typeText}' is referenced. " +
+                        "Reference DashFlow.AI (AddMessages merges chat messages by id), or choose another reducer.";
+                }
+
                 break;
             case ReducerKind.Custom:
                 (customTypeName, customTypeArgument, problem) = ParseCustomReducer(state, property, customType);
@@ -302,6 +314,15 @@ public sealed partial class GraphStateGenerator
         if (problem is not null)
         {
             problems.Add(new StateProblem(problemKind, property.Name, problem));
+        }
+
+        var formatter = formatters.ResolveMember(property, fieldType, out var invalidCodec);
+        if (invalidCodec is not null)
+        {
+            var codecName = invalidCodec.ToDisplayString(MessageFormat);
+            problems.Add(new StateProblem(StateProblemKind.InvalidFieldCodec, property.Name,
+                $"Field '{property.Name}' of '{state.Name}' has [FieldCodec(typeof({codecName}))], but '{codecName}' is not a class or struct that implements " +
+                $"IFieldCodec<{typeText}>. Implement IFieldCodec<{typeText}> on '{codecName}', or name a codec for the field's type."));
         }
 
         return new StateFieldModel(
@@ -315,7 +336,9 @@ public sealed partial class GraphStateGenerator
             ReducerProblem: problem,
             CustomReducerType: customTypeName,
             CustomReducerTypeArgument: customTypeArgument,
-            DiffBySubtraction: diffBySubtraction);
+            DiffBySubtraction: diffBySubtraction,
+            AddMessagesType: addMessagesType,
+            Formatter: formatter);
     }
 
     /// <summary>Reads <c>[Reducer(...)]</c>: the kind, the custom reducer type, and whether the value is a known reducer.</summary>
@@ -406,11 +429,22 @@ public sealed partial class GraphStateGenerator
             && SymbolEqualityComparer.Default.Equals(m.Parameters[1].Type, type)
             && (returns is null ? m.ReturnType.SpecialType == SpecialType.System_Boolean : SymbolEqualityComparer.Default.Equals(m.ReturnType, returns)));
 
-    /// <summary>Whether the runtime offers <c>StateWrites.AddMessages(current, write)</c> for the field's type.</summary>
-    private static bool HasAddMessages(Compilation compilation, ITypeSymbol fieldType)
+    /// <summary>
+    /// The type (<c>global::</c>-qualified) whose public static <c>AddMessages(T current, T write)</c> returns the field's
+    /// type, or null when no referenced assembly offers one.
+    /// </summary>
+    private static string? FindAddMessages(Compilation compilation, ITypeSymbol fieldType)
     {
-        var helpers = compilation.GetTypeByMetadataName("DashFlow.Internals.StateWrites");
-        return helpers is not null && helpers.GetMembers("AddMessages").OfType<IMethodSymbol>().Any(m => AcceptsAndReturns(m, fieldType));
+        foreach (var name in AddMessagesTypes)
+        {
+            if (compilation.GetTypeByMetadataName(name) is { IsStatic: true, DeclaredAccessibility: Accessibility.Public } helpers
+                && helpers.GetMembers("AddMessages").OfType<IMethodSymbol>().Any(m => AcceptsAndReturns(m, fieldType)))
+            {
+                return helpers.ToDisplayString(TypeOfFormat);
+            }
+        }
+
+        return null;
     }
 
     private static bool AcceptsAndReturns(IMethodSymbol method, ITypeSymbol type)

@@ -13,6 +13,10 @@ namespace DashFlow.Generators.State;
 /// <param name="HidesBaseUpdate">Whether a base type has a member named <c>Update</c>, so the generated one needs <c>new</c>.</param>
 /// <param name="Version">The schema version from <c>[GraphState(Version = N)]</c>.</param>
 /// <param name="Fields">The state's fields in declaration order; a field's number is its index.</param>
+/// <param name="Formatters">
+/// The field formatters the state caches in static fields, in the order they must be initialized: record and class
+/// formatters first (they reach other formatters only when called), then compositions, each after the ones it holds.
+/// </param>
 internal sealed record StateModel(
     string HintName,
     string Namespace,
@@ -23,7 +27,8 @@ internal sealed record StateModel(
     bool HidesBaseSchema,
     bool HidesBaseUpdate,
     int Version,
-    EquatableArray<StateFieldModel> Fields);
+    EquatableArray<StateFieldModel> Fields,
+    EquatableArray<FormatterModel> Formatters);
 
 /// <summary>A type a state is nested in.</summary>
 /// <param name="Declaration">The partial declaration's head without the name, for example <c>partial class</c>.</param>
@@ -45,6 +50,9 @@ internal sealed record ContainingTypeModel(string Declaration, string Name);
 /// <param name="CustomReducerType">For <see cref="ReducerKind.Custom"/>: the <c>global::</c>-qualified reducer type, when it is a usable type.</param>
 /// <param name="CustomReducerTypeArgument">For a fitting <see cref="ReducerKind.Custom"/> reducer: the <c>T</c> of the <c>IReducer&lt;T&gt;</c> it implements.</param>
 /// <param name="DiffBySubtraction">For <see cref="ReducerKind.Sum"/>: whether the type can subtract, so Diff writes the difference.</param>
+/// <param name="AddMessagesType">For <see cref="ReducerKind.AddMessages"/>: the <c>global::</c>-qualified type whose
+/// <c>AddMessages(current, write)</c> fits the field, when one is referenced.</param>
+/// <param name="Formatter">The expression of the field's checkpoint formatter (a <c>FieldFormatter&lt;T&gt;</c>).</param>
 internal sealed record StateFieldModel(
     string Name,
     string Identifier,
@@ -56,7 +64,52 @@ internal sealed record StateFieldModel(
     string? ReducerProblem,
     string? CustomReducerType,
     string? CustomReducerTypeArgument,
-    bool DiffBySubtraction);
+    bool DiffBySubtraction,
+    string? AddMessagesType,
+    string Formatter);
+
+/// <summary>A formatter the state caches in a static field.</summary>
+/// <param name="Name">The static field's name.</param>
+/// <param name="Type">The formatted type, <c>global::</c>-qualified, without nullable reference annotations.</param>
+/// <param name="Initializer">For a composition: the expression that creates it; null for a record or class.</param>
+/// <param name="Object">For a record or class: its members and how to create it; null for a composition.</param>
+internal sealed record FormatterModel(string Name, string Type, string? Initializer, ObjectFormatterModel? Object);
+
+/// <summary>How an object formatter writes a user's record, class or struct, and creates it again.</summary>
+/// <param name="Members">The stored members, in the order they are written.</param>
+/// <param name="ConstructorArguments">The indexes (into <paramref name="Members"/>) of the constructor's arguments, in order.</param>
+/// <param name="Creation">How the members that are not constructor arguments are set.</param>
+internal sealed record ObjectFormatterModel(
+    EquatableArray<ObjectMemberModel> Members,
+    EquatableArray<int> ConstructorArguments,
+    ObjectCreation Creation);
+
+/// <summary>One stored member of a record, class or struct.</summary>
+/// <param name="Name">The member's name, the key it is stored under.</param>
+/// <param name="Identifier">The member's name as an identifier (escaped when it is a keyword).</param>
+/// <param name="Type">The member's type, <c>global::</c>-qualified, without nullable reference annotations.</param>
+/// <param name="Formatter">The expression of the member type's formatter.</param>
+/// <param name="IsSetAfter">Whether the member is set after the constructor runs (not only a constructor argument).</param>
+internal sealed record ObjectMemberModel(string Name, string Identifier, string Type, string Formatter, bool IsSetAfter);
+
+/// <summary>How the members of a record, class or struct that are not constructor arguments are set when it is read.</summary>
+internal enum ObjectCreation
+{
+    /// <summary>Every stored member is a constructor argument.</summary>
+    Constructor,
+
+    /// <summary>The others have setters: each one that is stored is assigned after construction.</summary>
+    AssignStored,
+
+    /// <summary>
+    /// Some are init-only: an object initializer sets them all, from the stored value or, when none is stored, from a
+    /// second instance the constructor made (so a missing member keeps its initializer's value).
+    /// </summary>
+    InitializeFromDefaults,
+
+    /// <summary>Some are required and the constructor does not set them: an object initializer sets them all, missing ones to default.</summary>
+    InitializeAll,
+}
 
 /// <summary>The reducers, mirroring <c>DashFlow.ReducerKind</c> name for name and value for value.</summary>
 internal enum ReducerKind
@@ -127,4 +180,8 @@ internal enum StateProblemKind
 
     /// <summary>A field uses AddMessages but no AddMessages reducer is referenced. The field's merge fails at run time.</summary>
     AddMessagesUnavailable,
+
+    /// <summary>A field's <c>[FieldCodec(typeof(...))]</c> type does not implement <c>IFieldCodec&lt;T&gt;</c> for the field's
+    /// type. The field is stored as if it had no codec.</summary>
+    InvalidFieldCodec,
 }

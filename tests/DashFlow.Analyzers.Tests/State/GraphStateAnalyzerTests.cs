@@ -1,4 +1,7 @@
+using DashFlow.Analyzers.State;
 using DashFlow.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Verify = DashFlow.Analyzers.Tests.Infrastructure.AnalyzerVerifier<DashFlow.Analyzers.State.GraphStateAnalyzer>;
 
 namespace DashFlow.Analyzers.Tests.State;
@@ -106,6 +109,96 @@ public sealed class GraphStateAnalyzerTests
             public TimeSpan? Fine3 { get; init; }
         }
         """);
+
+    [Fact]
+    public Task DFLOW0004_looks_into_records_and_reports_types_nothing_can_create() => Verify.VerifyAsync(Usings + """
+        public interface IService { }
+        public abstract class Shape { public int Sides { get; set; } }
+        public sealed class NoMatch { public NoMatch(int other) { } public int Value { get; set; } }
+        public sealed record Holder(string Name, object? Payload);
+        public sealed record Good(string Name, IReadOnlyList<int> Values, Good? Next);
+
+        [GraphState]
+        public partial record S
+        {
+            public {|DFLOW0004:IService?|} Service { get; init; }
+            public {|DFLOW0004:Shape?|} Shape { get; init; }
+            public {|DFLOW0004:NoMatch?|} NoMatch { get; init; }
+            public {|DFLOW0004:ImmutableList<Holder>|} Holders { get; init; } = [];
+            public {|DFLOW0004:KeyValuePair<string, IService>|} Pair { get; init; }
+            public Good? Fine { get; init; }
+            public IReadOnlyDictionary<string, Good> ByName { get; init; } = ImmutableDictionary<string, Good>.Empty;
+            public IEnumerable<decimal>? Amounts { get; init; }
+            public (int Line, string File) Position { get; init; }
+        }
+        """);
+
+    [Fact]
+    public Task DFLOW0004_names_the_part_it_cannot_store() => Verify.VerifyAsync(
+        Usings + """
+        public interface IService { }
+        public sealed record Holder(string Name, IService? Service);
+
+        [GraphState]
+        public partial record S
+        {
+            public {|#0:Holder?|} Holder { get; init; }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.NotSerializable).WithLocation(0)
+            .WithMessage("Field 'Holder' of 'S' has type 'Holder?', which holds 'IService?': the interface 'IService?' does not say which type to create " +
+                "when the checkpoint is read, so it cannot be stored in a checkpoint. Keep it out of the state (for example as a dependency of the graph " +
+                "class) and store plain data instead."));
+
+    [Fact]
+    public void DFLOW0004_takes_codecs_into_account_when_it_knows_the_field_and_the_compilation()
+    {
+        var compilation = CSharpCompilation.Create(
+            "Codecs",
+            [CSharpSyntaxTree.ParseText(Usings + """
+                using System.Buffers;
+                using DashFlow.Persistence;
+
+                [assembly: FieldCodec(typeof(IAmount), typeof(AmountCodec))]
+
+                public interface IAmount { }
+                public interface IService { }
+
+                public sealed class AmountCodec : IFieldCodec<IAmount>
+                {
+                    public static void Write(IBufferWriter<byte> output, IAmount value) { }
+                    public static IAmount Read(ReadOnlySpan<byte> data) => null!;
+                }
+
+                public sealed class ServiceCodec : IFieldCodec<IService>
+                {
+                    public static void Write(IBufferWriter<byte> output, IService value) { }
+                    public static IService Read(ReadOnlySpan<byte> data) => null!;
+                }
+
+                public partial record S
+                {
+                    public IAmount? Amount { get; init; }
+                    public ImmutableList<IAmount> Amounts { get; init; } = [];
+                    [FieldCodec(typeof(ServiceCodec))] public IService? Service { get; init; }
+                    public IService? Other { get; init; }
+                }
+                """, new CSharpParseOptions(LanguageVersion.Latest))],
+            TestSetup.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var state = compilation.GetTypeByMetadataName("S")!;
+        IPropertySymbol Field(string name) => state.GetMembers(name).OfType<IPropertySymbol>().Single();
+
+        Assert.Null(FieldTypeRules.FindNotSerializable(Field("Amount"), compilation));
+        Assert.Null(FieldTypeRules.FindNotSerializable(Field("Amounts"), compilation));
+        Assert.Null(FieldTypeRules.FindNotSerializable(Field("Service"), compilation));
+        Assert.Equal("IService", FieldTypeRules.FindNotSerializable(Field("Other"), compilation)?.Part.Name);
+
+        // Without the compilation nothing says that a codec stores the interfaces.
+        Assert.Equal("IAmount", FieldTypeRules.FindNotSerializable(Field("Amount").Type)?.Part.Name);
+        Assert.Equal("IService", FieldTypeRules.FindNotSerializable(Field("Service").Type)?.Part.Name);
+    }
 
     [Fact]
     public Task DFLOW0005_field_types_a_state_cannot_hold() => Verify.VerifyAsync(Usings + """
