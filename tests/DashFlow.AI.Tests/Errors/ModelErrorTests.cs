@@ -141,7 +141,8 @@ public sealed class ModelErrorTests
         var llm = ChatClientFactory.Create(new ChatModelOptions
         {
             Provider = ChatProviders.OpenAICompatible, Endpoint = server.Endpoint, Model = "gpt-configured", ApiKeyEnvironmentVariable = variable,
-            Timeout = TimeSpan.FromMilliseconds(300),
+            // Long enough for the request to reach the server on a loaded machine; the reply never comes anyway.
+            Timeout = TimeSpan.FromSeconds(3),
         });
 
         var e = await FailingRunAsync(OneNodeGraph(llm, "plan"), "plan");
