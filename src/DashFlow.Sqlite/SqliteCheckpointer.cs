@@ -257,6 +257,14 @@ public sealed class SqliteCheckpointer : ICheckpointer
                 await InitializeAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
+            // The setting belongs to each connection, not to the file. In WAL mode NORMAL keeps every committed
+            // checkpoint through a process crash and skips the fsync per commit (only a power loss can undo the last ones).
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous = NORMAL";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return connection;
         }
         catch
@@ -279,7 +287,7 @@ public sealed class SqliteCheckpointer : ICheckpointer
 
             await using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+                pragma.CommandText = "PRAGMA journal_mode = WAL";
                 await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

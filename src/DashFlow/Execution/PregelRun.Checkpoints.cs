@@ -451,6 +451,14 @@ internal sealed partial class PregelRun<TState>
         }
     }
 
+    /// <summary>
+    /// Whether a finished task's writes are stored on their own. The only task of a superstep that succeeded is not: the
+    /// checkpoint at the barrier follows at once and holds its writes, so storing them separately would cost a second
+    /// round trip per superstep for nothing. Its siblings' failures and interrupts are what pending writes are for.
+    /// </summary>
+    private bool KeepsWrites(int index) =>
+        _taskCount > 1 || _tasks[index].Error is not null || _tasks[index].Interrupt is not null || (_p!.After is { } after && after[_tasks[index].Node]);
+
     /// <summary>Stores what a finished task wrote (or its error or interrupt), against the checkpoint its superstep started from.</summary>
     private ValueTask SaveTaskAsync(int index)
     {

@@ -309,7 +309,7 @@ internal sealed partial class PregelRun<TState> : IRunEvents
                         failed = FirstFailure(failed, i);
                     }
 
-                    if (_p is not null)
+                    if (_p is not null && KeepsWrites(i))
                     {
                         await SaveTaskAsync(i).ConfigureAwait(false);
                     }
@@ -398,7 +398,7 @@ internal sealed partial class PregelRun<TState> : IRunEvents
         }
 
         Record(index, result, error);
-        if (_p is not null)
+        if (_p is not null && KeepsWrites(index))
         {
             await SaveTaskAsync(index).ConfigureAwait(false);
         }
