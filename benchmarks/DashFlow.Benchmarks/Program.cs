@@ -13,7 +13,7 @@ namespace DashFlow.Benchmarks;
 /// <item><c>--smoke</c>: the checks below, then one short iteration of every benchmark; non-zero on any failure (CI).</item>
 /// <item><c>--validate</c>: checks that every variant of every scenario produces the same result.</item>
 /// <item><c>--memory</c>: S7's peak working set and flat-heap check, each variant in a fresh process.</item>
-/// <item><c>--allocations</c>: which types the engine allocates per invoke of S1, S3 and S4 (sampled).</item>
+/// <item><c>--allocations</c>: which types the engine allocates per invoke of S1, S3, S4, and of S2 and S5 with checkpoints (sampled).</item>
 /// <item>anything else goes to BenchmarkDotNet (for example <c>--filter '*'</c>, <c>--filter '*S1*'</c>) in the full job.</item>
 /// </list>
 /// </summary>
@@ -42,6 +42,7 @@ public static class Program
         }
 
         var smoke = args.Contains("--smoke");
+        SuiteMode.Smoke = smoke;
         var rest = args.Where(a => a != "--smoke").ToArray();
         var clock = Stopwatch.StartNew();
         if (smoke)
@@ -74,14 +75,22 @@ public static class Program
     private static async Task<int> ValidateAsync(TextWriter output)
     {
         const string same = "every variant produces the baseline's result";
+        const string stored = "; each stored every checkpoint";
         var checks = new (string Name, string What, Action Setup)[]
         {
             ("S1 chain", same, new S1Chain().Setup),
+            ("S2 in memory", same + stored, SetupAndCleanup(new S2Checkpoints { Store = CheckpointStore.Memory }, static b => b.Setup(), static b => b.Cleanup())),
+            ("S2 on SQLite", same + stored, SetupAndCleanup(new S2Checkpoints { Store = CheckpointStore.Sqlite }, static b => b.Setup(), static b => b.Cleanup())),
+            ("S2 durability", "Sync and Async store all eleven checkpoints, Exit the last", SetupAndCleanup(new S2Durability(), static b => b.Setup(), static b => b.Cleanup())),
             ("S3 fan-out", same, new S3FanOut().Setup),
             ("S4 loop", same, new S4Loop().Setup),
+            ("S5 in memory", same + "; the documents are stored once per run", SetupAndCleanup(new S5BigState { Store = CheckpointStore.Memory }, static b => b.Setup(), static b => b.Cleanup())),
+            ("S5 on SQLite", same + "; the documents are stored once per run", SetupAndCleanup(new S5BigState { Store = CheckpointStore.Sqlite }, static b => b.Setup(), static b => b.Cleanup())),
             ("S6 throughput", same, new S6Throughput().Setup),
             ("S7 memory", same, new S7Memory().Setup),
             ("Generator", "the 200-node graph generates code that compiles, and an unrelated edit is served from the cache", new GeneratorBenchmarks().Setup),
+            ("Analyzer cost", "every DashFlow analyzer runs, finds nothing in the valid project and reports an unknown node in the broken one",
+                new AnalyzerCostBenchmarks { Nodes = AnalyzerCostBenchmarks.SmokeNodes }.Setup),
         };
         var failed = 0;
         foreach (var (name, what, setup) in checks)
@@ -101,6 +110,19 @@ public static class Program
         output.WriteLine();
         return failed == 0 ? 0 : 1;
     }
+
+    /// <summary>A benchmark's setup (which runs its checks) followed by its cleanup (which deletes its files), even when a check fails.</summary>
+    private static Action SetupAndCleanup<T>(T benchmark, Action<T> setup, Action<T> cleanup) => () =>
+    {
+        try
+        {
+            setup(benchmark);
+        }
+        finally
+        {
+            cleanup(benchmark);
+        }
+    };
 
     /// <summary>The benchmarks that did not run to a result, and why.</summary>
     private static List<string> Failures(IReadOnlyCollection<Summary> summaries)

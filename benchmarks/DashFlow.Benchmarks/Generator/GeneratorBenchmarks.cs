@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
-using DashFlow.Generators.Graph;
-using DashFlow.Generators.State;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -20,8 +17,6 @@ namespace DashFlow.Benchmarks.Generator;
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
 {
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
-
     private CSharpCompilation _compilation = null!;
     private CSharpCompilation _edited = null!;
     private GeneratorDriver _warm = null!;
@@ -29,13 +24,13 @@ public class GeneratorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var unrelated = CSharpSyntaxTree.ParseText(LargeGraphSource.Unrelated(1), ParseOptions, "Unrelated.cs");
+        var unrelated = CSharpSyntaxTree.ParseText(LargeGraphSource.Unrelated(1), CompilerInputs.ParseOptions, "Unrelated.cs");
         _compilation = CSharpCompilation.Create(
             "Large",
-            [CSharpSyntaxTree.ParseText(LargeGraphSource.Graph(), ParseOptions, "LargeGraph.cs"), unrelated],
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        _edited = _compilation.ReplaceSyntaxTree(unrelated, CSharpSyntaxTree.ParseText(LargeGraphSource.Unrelated(2), ParseOptions, "Unrelated.cs"));
+            [CSharpSyntaxTree.ParseText(LargeGraphSource.Graph(), CompilerInputs.ParseOptions, "LargeGraph.cs"), unrelated],
+            CompilerInputs.References.Value,
+            CompilerInputs.CompilationOptions);
+        _edited = _compilation.ReplaceSyntaxTree(unrelated, CSharpSyntaxTree.ParseText(LargeGraphSource.Unrelated(2), CompilerInputs.ParseOptions, "Unrelated.cs"));
         _warm = NewDriver(track: false).RunGenerators(_compilation.Clone());
         Validate();
     }
@@ -93,20 +88,5 @@ public class GeneratorBenchmarks
         return output;
     }
 
-    private static GeneratorDriver NewDriver(bool track) => CSharpGeneratorDriver.Create(
-        [new GraphStateGenerator().AsSourceGenerator(), new GraphGenerator().AsSourceGenerator()],
-        parseOptions: ParseOptions,
-        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
-
-    // The running framework's assemblies and DashFlow's: what a project referencing DashFlow compiles against.
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        return
-        [
-            .. paths.Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
-                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)),
-            MetadataReference.CreateFromFile(typeof(GraphStateAttribute).Assembly.Location),
-        ];
-    });
+    private static GeneratorDriver NewDriver(bool track) => CompilerInputs.NewDriver(track);
 }

@@ -4,9 +4,10 @@ using System.Text;
 namespace DashFlow.Benchmarks.Generator;
 
 /// <summary>
-/// Writes the source of a large attribute graph for the generator benchmark: a state with a Replace, an Append and a Sum
-/// field, and a graph of <see cref="NodeCount"/> nodes in groups of ten: each group is a chain whose head fans out to
-/// two nodes that a join gathers, and the last node's router loops back to the first group or ends.
+/// Writes the source of a large attribute graph for the generator and analyzer benchmarks: a state with a Replace, an
+/// Append and a Sum field, and a graph of <see cref="NodeCount"/> nodes in groups of ten: each group is a chain whose head
+/// fans out to two nodes that a join gathers, and the last node's router loops back to the first group or ends. For the
+/// analyzers, also a fluent-builder chain of as many nodes with constant names.
 /// </summary>
 public static class LargeGraphSource
 {
@@ -14,9 +15,19 @@ public static class LargeGraphSource
 
     private const int GroupSize = 10;
 
+    /// <summary>The state and graph declarations, with <see cref="NodeCount"/> nodes.</summary>
+    public static string Graph() => Graph(NodeCount);
+
     /// <summary>The state and graph declarations.</summary>
-    public static string Graph()
+    /// <param name="nodeCount">How many nodes: a multiple of ten, at least 20.</param>
+    /// <param name="unknownEdge">Adds an edge to a node the graph does not have (for the check that the analyzers run).</param>
+    public static string Graph(int nodeCount, bool unknownEdge = false)
     {
+        if (nodeCount < 2 * GroupSize || nodeCount % GroupSize != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nodeCount), nodeCount, $"The large graph has groups of {GroupSize} nodes and at least two groups.");
+        }
+
         var text = new StringBuilder();
         text.AppendLine("""
             using System.Collections.Immutable;
@@ -38,16 +49,20 @@ public static class LargeGraphSource
             {
             """);
 
-        for (var i = 0; i < NodeCount; i++)
+        for (var i = 0; i < nodeCount; i++)
         {
             var positionInGroup = i % GroupSize;
             var attributes = new List<string> { "Node" };
             if (i == 0)
             {
                 attributes.Add("Edge(From = Graph.Start)");
+                if (unknownEdge)
+                {
+                    attributes.Add("Edge(\"Nowhere\")");
+                }
             }
 
-            if (i == NodeCount - 1)
+            if (i == nodeCount - 1)
             {
                 attributes.Add("Route(nameof(Again))");
             }
@@ -77,7 +92,48 @@ public static class LargeGraphSource
 
         text.AppendLine($$"""
                 [Router(Targets = [nameof({{Name(0)}}), Graph.End])]
-                private static Target Again(LargeState s) => s.Steps < {{NodeCount * 2}} ? Target.{{Name(0)}} : Target.End;
+                private static Target Again(LargeState s) => s.Steps < {{nodeCount * 2}} ? Target.{{Name(0)}} : Target.End;
+            }
+            """);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// A fluent-builder chain of <paramref name="nodeCount"/> nodes over the large graph's state, built on a local with
+    /// constant node names: the shape the builder analyzer checks.
+    /// </summary>
+    /// <param name="nodeCount">How many nodes.</param>
+    /// <param name="unknownEdge">Adds an edge to a node the chain does not have.</param>
+    public static string Builder(int nodeCount, bool unknownEdge = false)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("""
+            using DashFlow;
+
+            namespace Large;
+
+            public static class LargeBuilder
+            {
+                public static CompiledGraph<LargeState> Build()
+                {
+                    var graph = new StateGraph<LargeState>("large-builder");
+            """);
+        var previous = "Graph.Start";
+        for (var i = 0; i < nodeCount; i++)
+        {
+            var name = "\"b" + i.ToString("000", CultureInfo.InvariantCulture) + "\"";
+            text.Append(CultureInfo.InvariantCulture, $"        graph.AddNode({name}, static s => new LargeState.Update {{ Steps = 1 }}).AddEdge({previous}, {name});\n");
+            previous = name;
+        }
+
+        if (unknownEdge)
+        {
+            text.AppendLine("        graph.AddEdge(\"b000\", \"nowhere\");");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $$"""
+                    return graph.AddEdge({{previous}}, Graph.End).Compile();
+                }
             }
             """);
         return text.ToString();

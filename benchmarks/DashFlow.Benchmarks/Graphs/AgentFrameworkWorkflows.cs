@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Agents.AI.Workflows;
+using Microsoft.Agents.AI.Workflows.InProc;
 
 namespace DashFlow.Benchmarks.Graphs;
 
@@ -76,6 +78,28 @@ public static class AgentFrameworkWorkflows
         where TInput : notnull
     {
         await using var run = await InProcessExecution.Lockstep.RunAsync(workflow, input).ConfigureAwait(false);
+        return Output<TOutput>(run);
+    }
+
+    /// <summary>
+    /// S2: runs a workflow to its end in a Lockstep environment with checkpointing
+    /// (<see cref="InProcessExecutionEnvironment.WithCheckpointing"/>), which stores a checkpoint after every superstep.
+    /// </summary>
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="input">Its input.</param>
+    /// <param name="environment">A Lockstep environment with a checkpoint manager.</param>
+    /// <param name="checkpoints">Set to the number of checkpoints the run stored (for the checks); null to skip counting.</param>
+    /// <exception cref="InvalidOperationException">The workflow failed or yielded no output of the expected type.</exception>
+    public static async ValueTask<TOutput> RunCheckpointedAsync<TInput, TOutput>(Workflow workflow, TInput input, InProcessExecutionEnvironment environment, StrongBox<int>? checkpoints = null)
+        where TInput : notnull
+    {
+        await using var run = await environment.RunAsync(workflow, input).ConfigureAwait(false);
+        checkpoints?.Value = run.Checkpoints.Count;
+        return Output<TOutput>(run);
+    }
+
+    private static TOutput Output<TOutput>(Run run)
+    {
         WorkflowEvent? failure = null;
         foreach (var e in run.NewEvents)
         {

@@ -38,6 +38,41 @@ public partial class ChainGraph
     private static ChainState.Update N10(ChainState s) => new() { Value = s.Value + 1 };
 }
 
+/// <summary>S5: the S1 chain over <see cref="BigState"/>: each node increments the counter and leaves the documents alone.</summary>
+[Graph<BigState>]
+public partial class BigChainGraph
+{
+    [Node, Edge(From = Graph.Start), Edge(nameof(N02))]
+    private static BigState.Update N01(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N03))]
+    private static BigState.Update N02(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N04))]
+    private static BigState.Update N03(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N05))]
+    private static BigState.Update N04(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N06))]
+    private static BigState.Update N05(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N07))]
+    private static BigState.Update N06(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N08))]
+    private static BigState.Update N07(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N09))]
+    private static BigState.Update N08(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(nameof(N10))]
+    private static BigState.Update N09(BigState s) => new() { Value = s.Value + 1 };
+
+    [Node, Edge(Graph.End)]
+    private static BigState.Update N10(BigState s) => new() { Value = s.Value + 1 };
+}
+
 /// <summary>S3: Start fans out to eight branches that each append one string; a join runs once all eight have run.</summary>
 [Graph<FanOutState>]
 public partial class FanOutGraph

@@ -18,6 +18,21 @@ public static class BuilderGraphs
         return graph.AddEdge(previous, Graph.End).Compile();
     }
 
+    /// <summary>S5: the same chain over <see cref="BigState"/>.</summary>
+    public static CompiledGraph<BigState> BigChain()
+    {
+        var graph = new StateGraph<BigState>("big-chain");
+        var previous = Graph.Start;
+        for (var i = 1; i <= Work.ChainLength; i++)
+        {
+            var name = $"n{i:00}";
+            graph.AddNode(name, static s => new BigState.Update { Value = s.Value + 1 }).AddEdge(previous, name);
+            previous = name;
+        }
+
+        return graph.AddEdge(previous, Graph.End).Compile();
+    }
+
     /// <summary>S3: Start, eight parallel branches, a join, End.</summary>
     public static CompiledGraph<FanOutState> FanOut()
     {

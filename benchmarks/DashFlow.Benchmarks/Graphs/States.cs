@@ -25,3 +25,15 @@ public partial record LoopState
 {
     public int Counter { get; init; }
 }
+
+/// <summary>
+/// S5: the chain's counter plus a large field no node writes: 1,000 strings of 100 characters (<see cref="Work.Documents"/>).
+/// A checkpointer stores it once, at the input step; the supersteps leave it alone, so its bytes are not written again.
+/// </summary>
+[GraphState]
+public partial record BigState
+{
+    public int Value { get; init; }
+
+    public ImmutableList<string> Documents { get; init; } = [];
+}

@@ -14,7 +14,10 @@ public static class AllocationProfile
 {
     private const int Invokes = 200_000;
 
-    /// <summary>Profiles S1 and S4 for the generated and the builder graph, and S3 for the generated one.</summary>
+    /// <summary>
+    /// Profiles S1 and S4 for the generated and the builder graph, S3 for the generated one, and the checkpointing
+    /// scenarios S2 (in memory and on SQLite) and S5 (in memory) for the generated one.
+    /// </summary>
     public static async Task<int> RunAsync(TextWriter output)
     {
         var chain = new ChainGraph().Compile();
@@ -32,7 +35,23 @@ public static class AllocationProfile
         await ProfileAsync(output, "S3 DashFlow (generated)", Invokes / 2, () => Ignore(fanOut.InvokeAsync(fanOutInput)));
         await ProfileAsync(output, "S4 DashFlow (generated)", Invokes / 20, () => Ignore(loop.InvokeAsync(loopInput, Work.LoopConfig)));
         await ProfileAsync(output, "S4 DashFlowBuilder", Invokes / 20, () => Ignore(loopBuilder.InvokeAsync(loopInput, Work.LoopConfig)));
+
+        using var files = new ScratchFiles("allocations");
+        using var memory = Stores.DashFlow(CheckpointStore.Memory, 1_000, null, "memory");
+        using var sqlite = Stores.DashFlow(CheckpointStore.Sqlite, 1_000, files, "sqlite");
+        using var big = Stores.DashFlow(CheckpointStore.Memory, 200, null, "big");
+        var bigChain = new BigChainGraph().Compile();
+        var bigInput = new BigState { Documents = Work.Documents };
+        await ProfileAsync(output, "S2 DashFlow (generated), in memory", Invokes / 40, () => Ignore(chain.InvokeAsync(chainInput, Checkpointed(memory))));
+        await ProfileAsync(output, "S2 DashFlow (generated), SQLite", Invokes / 400, () => Ignore(chain.InvokeAsync(chainInput, Checkpointed(sqlite))));
+        await ProfileAsync(output, "S5 DashFlow (generated), in memory", Invokes / 400, () => Ignore(bigChain.InvokeAsync(bigInput, Checkpointed(big))));
         return 0;
+    }
+
+    private static RunConfig Checkpointed(StoreRotation<Persistence.ICheckpointer> stores)
+    {
+        var (store, thread) = stores.Next();
+        return new RunConfig { ThreadId = thread, Checkpointer = store };
     }
 
     // Completes synchronously when the run does, so it allocates nothing itself.

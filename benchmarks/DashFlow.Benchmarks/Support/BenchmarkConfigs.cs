@@ -17,8 +17,11 @@ public static class BenchmarkConfigs
     /// <summary>Where BenchmarkDotNet writes its reports unless <c>--artifacts</c> says otherwise: outside the repository.</summary>
     public static readonly string ArtifactsPath = Path.Combine(Path.GetTempPath(), "df-bench", "BenchmarkDotNet.Artifacts");
 
-    /// <summary>The full measurement: BenchmarkDotNet's default job, medians shown.</summary>
-    public static IConfig Full() => Base().AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithId("Full"));
+    /// <summary>
+    /// The full measurement: BenchmarkDotNet's default job, medians shown. The in-process toolchain gives up on a benchmark
+    /// after 5 minutes by default; on a loaded machine the slowest ones (Agent Framework's file store) need longer.
+    /// </summary>
+    public static IConfig Full() => Base().AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(20), logOutput: true)).WithId("Full"));
 
     /// <summary>One short iteration of every benchmark: it proves that each one runs, not how fast.</summary>
     public static IConfig Smoke() => Base().AddJob(
@@ -29,6 +32,11 @@ public static class BenchmarkConfigs
             .WithIterationCount(1)
             .WithInvocationCount(4)
             .WithUnrollFactor(1)
+
+            // Nothing here is a measurement, so the smoke run skips the overhead iterations and the full collections
+            // around each iteration, which took most of its time per benchmark.
+            .WithEvaluateOverhead(false)
+            .WithGcForce(false)
             .WithId("Smoke"));
 
     private static ManualConfig Base()

@@ -1,0 +1,11 @@
+namespace DashFlow.Benchmarks.Support;
+
+/// <summary>Where a checkpointing scenario (S2, S5) stores its checkpoints.</summary>
+public enum CheckpointStore
+{
+    /// <summary>In memory: DashFlow's <c>InMemoryCheckpointer</c>, the hand-written program's dictionaries.</summary>
+    Memory,
+
+    /// <summary>A SQLite file in WAL mode: DashFlow's <c>SqliteCheckpointer</c>, the hand-written program's own table.</summary>
+    Sqlite,
+}
