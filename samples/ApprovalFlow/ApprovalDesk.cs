@@ -10,7 +10,7 @@ public sealed class RequestException(string message) : Exception(message);
 /// The commands of the sample. Each command is a separate process: all a later command knows about a request is what
 /// the earlier ones stored in the SQLite file, under the request's thread id.
 /// </summary>
-public sealed class ApprovalDesk
+public sealed class ApprovalDesk : IAsyncDisposable
 {
     /// <summary>The database file used when <c>--db</c> is not given (in the current directory).</summary>
     public const string DefaultDatabase = "approvals.db";
@@ -30,6 +30,10 @@ public sealed class ApprovalDesk
         _store = new SqliteCheckpointer(database);
         _app = new ApprovalGraph(new ExpensePolicy()).Compile(new CompileOptions { Checkpointer = _store });
     }
+
+    /// <summary>Closes the database.</summary>
+    /// <returns>A task that completes when it is closed.</returns>
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     /// <summary>Starts a new request on a new thread and runs it until it finishes or waits for a manager.</summary>
     public async Task<int> StartAsync(decimal amount, string reason, CancellationToken cancellationToken)

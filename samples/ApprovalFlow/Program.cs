@@ -98,7 +98,8 @@ async Task<int> Run(ParseResult parse, Func<ApprovalDesk, Task<int>> command)
 {
     try
     {
-        return await command(new ApprovalDesk(parse.GetValue(database)!, Console.Out));
+        await using var desk = new ApprovalDesk(parse.GetValue(database)!, Console.Out);
+        return await command(desk);
     }
     catch (Exception e) when (e is RequestException or InvalidResumeException)
     {

@@ -11,7 +11,7 @@ public sealed partial class PostgresCheckpointer
     /// var stored = await checkpointer.GetSchemaVersionAsync();
     /// Console.WriteLine(stored == PostgresCheckpointer.SchemaVersion ? "up to date" : $"at version {stored}");
     /// </code></example>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>Step n brings the tables from version n to n + 1. Only ever append: a database may be at any earlier version.</summary>
     private static readonly Func<string, string[]>[] s_migrations =
@@ -42,7 +42,30 @@ public sealed partial class PostgresCheckpointer
                 PRIMARY KEY (thread_id, ns, checkpoint_id, task_id, idx))
             """,
         ],
+
+        // Version 2. The check that a checkpoint follows its thread's latest, run in the put's own transaction: the
+        // transaction lock on the thread's namespace makes a second writer wait until the first commits, then see its
+        // checkpoint. The latest id travels in the message (details are hidden unless the connection asks for them).
+        schema =>
+        [
+            $"""
+            CREATE FUNCTION {schema}.check_latest(p_thread text, p_ns text, p_parent text, p_id text) RETURNS void
+            LANGUAGE plpgsql AS $body$
+            DECLARE latest text;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext(p_thread), hashtext(p_ns));
+                SELECT id INTO latest FROM {schema}.checkpoints WHERE thread_id = p_thread AND ns = p_ns ORDER BY id DESC LIMIT 1;
+                IF latest IS DISTINCT FROM p_parent AND latest IS DISTINCT FROM p_id THEN
+                    RAISE EXCEPTION USING ERRCODE = '{ConflictState}', MESSAGE = coalesce(latest, '');
+                END IF;
+            END
+            $body$
+            """,
+        ],
     ];
+
+    /// <summary>The SQLSTATE <c>check_latest</c> raises when a checkpoint does not follow its thread's latest.</summary>
+    private const string ConflictState = "DF409";
 
     private readonly SemaphoreSlim _init = new(1, 1);
     private volatile bool _ready;

@@ -157,7 +157,19 @@ public sealed partial class PostgresCheckpointer : ICheckpointer, IAsyncDisposab
         }
 
         batch.BatchCommands.Add(_sql.UpsertCheckpoint(checkpoint, versions, metadata, body));
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (checkpoint.Source != CheckpointSource.Fork)
+        {
+            batch.BatchCommands.Insert(0, _sql.CheckLatest(checkpoint));
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == ConflictState)
+        {
+            throw new CheckpointConflictException(checkpoint, e.MessageText.Length == 0 ? null : e.MessageText);
+        }
     }
 
     /// <inheritdoc/>

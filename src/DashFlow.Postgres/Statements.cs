@@ -47,6 +47,17 @@ internal sealed class Statements(string schema)
         return command;
     }
 
+    /// <summary>Refuses (SQLSTATE DF409) a checkpoint that does not follow its thread's latest; see migration 2.</summary>
+    public NpgsqlBatchCommand CheckLatest(Checkpoint checkpoint)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT {Schema}.check_latest($1, $2, $3, $4)");
+        command.Parameters.Add(Text(checkpoint.ThreadId));
+        command.Parameters.Add(Text(checkpoint.Namespace));
+        command.Parameters.Add(Text(checkpoint.ParentId));
+        command.Parameters.Add(Text(checkpoint.Id));
+        return command;
+    }
+
     public NpgsqlBatchCommand UpsertCheckpoint(Checkpoint checkpoint, string versions, string metadata, byte[] body)
     {
         // Storing a checkpoint id again replaces it, as the other checkpointers do; the engine never reuses an id.

@@ -53,7 +53,7 @@ public sealed partial class StateGeneratorFormatterTests
                 [GraphState]
                 public partial record S
                 {
-                    public (int Line, string File) Position { get; init; }
+                    public Tuple<int, string>? Position { get; init; }
                     public IService? Service { get; init; }
                     public Shape? Shape { get; init; }
                     public NoMatch? NoMatch { get; init; }
@@ -71,16 +71,60 @@ public sealed partial class StateGeneratorFormatterTests
         GeneratorHarness.AssertCompilesCleanly(output, compilation.SyntaxTrees);
         Assert.Equal(
             [
-                "(int Line, string File)", "global::Samples.IService", "global::Samples.Shape", "global::Samples.NoMatch",
+                "global::System.Tuple<int, string>", "global::Samples.IService", "global::Samples.Shape", "global::Samples.NoMatch",
                 "global::Samples.Contracted", "object", "global::System.Func<int>",
             ],
             FallbackTypes(text));
         Assert.Equal(
             [
-                "Position:(int Line, string File)/NotSupported", "Service:IService?/Interface", "Shape:Shape?/Abstract", "NoMatch:NoMatch?/NoConstructor",
+                "Position:Tuple<int, string>?/NotSupported", "Service:IService?/Interface", "Shape:Shape?/Abstract", "NoMatch:NoMatch?/NoConstructor",
                 "Contracted:Contracted?/OwnContract", "Anything:object?/NotSupported", "Callbacks:Func<int>/NotSupported",
             ],
             new[] { "Position", "Service", "Shape", "NoMatch", "Contracted", "Anything", "Callbacks", "Fine" }.SelectMany(name =>
+                GraphStateGenerator.FallbackParts(null, Field(compilation, "S", name).Type, CodecTable.Empty)
+                    .Select(p => $"{name}:{p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}/{p.Kind}")));
+    }
+
+    [Fact]
+    public void TuplesAndPairsAreComposedAndOnlyTheItemsNothingElseStoresFallBack()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            namespace Samples
+            {
+                public interface IService { }
+
+                [GraphState]
+                public partial record S
+                {
+                    public (int Id, IService? Service) WithService { get; init; }
+                    public KeyValuePair<string, Func<int>> Callback { get; init; }
+                    public (int, int, int, int, int, int, int, int) Eight { get; init; }
+                    public ImmutableList<KeyValuePair<string, (int, string)>> Fine { get; init; } = [];
+                }
+            }
+            """);
+
+        var (result, output) = GeneratorHarness.Run(new GraphStateGenerator(), compilation);
+        var text = result.GeneratedTrees.Single().ToString();
+
+        GeneratorHarness.AssertCompilesCleanly(output, compilation.SyntaxTrees);
+        Assert.Contains(
+            "FieldFormatters.ValueTuple(global::DashFlow.Internals.FieldFormatters.Int32, global::DashFlow.Internals.FieldFormatters.Fallback<global::Samples.IService>());",
+            text,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "FieldFormatters.KeyValuePair(global::DashFlow.Internals.FieldFormatters.String, global::DashFlow.Internals.FieldFormatters.Fallback<global::System.Func<int>>());",
+            text,
+            StringComparison.Ordinal);
+        Assert.Equal(["(int, int, int, int, int, int, int, int)", "global::Samples.IService", "global::System.Func<int>"], FallbackTypes(text));
+        Assert.Equal(
+            [
+                "WithService:IService?/Interface", "Callback:Func<int>/NotSupported", "Eight:(int, int, int, int, int, int, int, int)/NotSupported",
+
+                // The rest of a long tuple is a tuple of one, which the contractless resolver stores inside it.
+                "Eight:ValueTuple<int>/NotSupported",
+            ],
+            new[] { "WithService", "Callback", "Eight", "Fine" }.SelectMany(name =>
                 GraphStateGenerator.FallbackParts(null, Field(compilation, "S", name).Type, CodecTable.Empty)
                     .Select(p => $"{name}:{p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}/{p.Kind}")));
     }
@@ -156,6 +200,119 @@ public sealed partial class StateGeneratorFormatterTests
         Assert.Contains("IFieldCodec<string>", problem.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Codec<", result.GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
         GeneratorHarness.AssertCompilesCleanly(output, compilation.SyntaxTrees);
+    }
+
+    [Fact]
+    public void CodecsThatAreNeverCreatedWorkWhateverTheirConstructorsAndOnlyCodecsTheStateCanNameAreUsed()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            namespace Samples;
+
+            public abstract class AbstractCodec : IFieldCodec<string>
+            {
+                public static void Write(System.Buffers.IBufferWriter<byte> output, string value) { }
+                public static string Read(ReadOnlySpan<byte> data) => "";
+            }
+
+            public sealed class NoPublicConstructor : IFieldCodec<string>
+            {
+                private NoPublicConstructor(int unused) { }
+                public static void Write(System.Buffers.IBufferWriter<byte> output, string value) { }
+                public static string Read(ReadOnlySpan<byte> data) => "";
+            }
+
+            // The record can name its private codec; the formatters generated inside the state cannot.
+            public sealed record Tagged([property: FieldCodec(typeof(Tagged.Upper))] string Tag)
+            {
+                private sealed class Upper : IFieldCodec<string>
+                {
+                    public static void Write(System.Buffers.IBufferWriter<byte> output, string value) { }
+                    public static string Read(ReadOnlySpan<byte> data) => "";
+                }
+            }
+
+            public abstract record Base
+            {
+                protected sealed class Inherited : IFieldCodec<string>
+                {
+                    public static void Write(System.Buffers.IBufferWriter<byte> output, string value) { }
+                    public static string Read(ReadOnlySpan<byte> data) => "";
+                }
+            }
+
+            [GraphState]
+            public partial record S : Base
+            {
+                [FieldCodec(typeof(AbstractCodec))] public string Abstract { get; init; } = "";
+                [FieldCodec(typeof(NoPublicConstructor))] public string Hidden { get; init; } = "";
+                [FieldCodec(typeof(Own))] public string Private { get; init; } = "";
+                [FieldCodec(typeof(Inherited))] public string Protected { get; init; } = "";
+                public Tagged? Tagged { get; init; }
+
+                private sealed class Own : IFieldCodec<string>
+                {
+                    public static void Write(System.Buffers.IBufferWriter<byte> output, string value) { }
+                    public static string Read(ReadOnlySpan<byte> data) => "";
+                }
+            }
+            """);
+
+        var parse = Parse(compilation, "S");
+        var (result, output) = GeneratorHarness.Run(new GraphStateGenerator(), compilation);
+        var text = result.GeneratedTrees.Single().ToString();
+
+        Assert.Empty(parse.Problems);
+        GeneratorHarness.AssertCompilesCleanly(output, compilation.SyntaxTrees);
+        Assert.Contains("FieldFormatters.Codec<string, global::Samples.AbstractCodec>()", text, StringComparison.Ordinal);
+        Assert.Contains("FieldFormatters.Codec<string, global::Samples.NoPublicConstructor>()", text, StringComparison.Ordinal);
+        Assert.Contains("FieldFormatters.Codec<string, global::Samples.S.Own>()", text, StringComparison.Ordinal);
+        Assert.Contains("FieldFormatters.Codec<string, global::Samples.Base.Inherited>()", text, StringComparison.Ordinal);
+        Assert.Contains("writer.Write(0, value.Tag, global::DashFlow.Internals.FieldFormatters.String);", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tagged.Upper", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnAssemblyCodecThatIsInternalToAReferencedAssemblyIsNotUsed()
+    {
+        var library = GeneratorHarness.CreateCompilation("""
+            using System;
+            using System.Buffers;
+            using DashFlow.Persistence;
+
+            [assembly: FieldCodec(typeof(Library.Money), typeof(Library.MoneyCodec))]
+
+            namespace Library
+            {
+                /// <summary>Money.</summary>
+                public sealed record Money(decimal Amount, string Currency);
+
+                internal sealed class MoneyCodec : IFieldCodec<Money>
+                {
+                    public static void Write(IBufferWriter<byte> output, Money value) { }
+                    public static Money Read(ReadOnlySpan<byte> data) => new(0, "");
+                }
+            }
+            """).WithAssemblyName("InternalCodecLibrary");
+        using var image = new MemoryStream();
+        var emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            namespace Samples;
+
+            [GraphState]
+            public partial record S
+            {
+                public Library.Money? Total { get; init; }
+            }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+
+        var (result, output) = GeneratorHarness.Run(new GraphStateGenerator(), compilation);
+        var text = result.GeneratedTrees.Single().ToString();
+
+        GeneratorHarness.AssertCompilesCleanly(output, compilation.SyntaxTrees);
+        Assert.DoesNotContain("MoneyCodec", text, StringComparison.Ordinal);
+        Assert.Contains("FieldFormatters.Object<global::Library.Money>(", text, StringComparison.Ordinal);
     }
 
     [Fact]

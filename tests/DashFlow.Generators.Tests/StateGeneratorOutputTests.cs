@@ -269,6 +269,8 @@ public sealed class StateGeneratorOutputTests
 
         public readonly record struct Money(decimal Amount, string Currency);
 
+        public sealed record Range((int Line, int Column) Start, KeyValuePair<string, int> Tag);
+
         public sealed class MoneyCodec : IFieldCodec<Money>
         {
             public static void Write(IBufferWriter<byte> output, Money value) { }
@@ -325,6 +327,13 @@ public sealed class StateGeneratorOutputTests
             public ImmutableDictionary<string, Address> ByName { get; init; } = ImmutableDictionary<string, Address>.Empty;
             public ImmutableList<Money> Payments { get; init; } = [];
             [FieldCodec(typeof(ReversedCodec))] public string Shout { get; init; } = "";
+            public (int Line, string File) Position { get; init; }
+            public (string, int, bool, double, long, char, Guid) Seven { get; init; }
+            public (int, Address)? MaybePair { get; init; }
+            public KeyValuePair<string, int> Entry { get; init; }
+            public ImmutableList<(string Name, Point At)> Marks { get; init; } = [];
+            public ImmutableDictionary<string, KeyValuePair<int, Address>> Linked { get; init; } = ImmutableDictionary<string, KeyValuePair<int, Address>>.Empty;
+            public Range? Range { get; init; }
         }
         """;
 

@@ -77,6 +77,10 @@ public sealed class PostgresCheckpointerTests(PostgresServer server) : IAsyncLif
     }
 
     [Fact]
+    public Task A_checkpoint_that_does_not_follow_the_latest_is_refused_and_nothing_of_it_is_stored() =>
+        DashFlow.Tests.Persistence.CheckpointConflictContract.RunAsync(_store, "conflict");
+
+    [Fact]
     public async Task An_unknown_thread_checkpoint_or_namespace_reads_as_nothing()
     {
         await _store.PutAsync(At("t", 0), []);
@@ -92,7 +96,7 @@ public sealed class PostgresCheckpointerTests(PostgresServer server) : IAsyncLif
     public async Task Namespaces_of_one_thread_are_kept_apart_and_deleting_the_thread_removes_them_all()
     {
         await _store.PutAsync(At("t", 0) with { FieldVersions = new Dictionary<string, string> { ["F"] = "root" } }, [new FieldBlob("F", "root", [1])]);
-        await _store.PutAsync(At("t", 5, "child|sub:0") with { FieldVersions = new Dictionary<string, string> { ["F"] = "root" } }, [new FieldBlob("F", "root", [2])]);
+        await _store.PutAsync(At("t", 5, "child|sub:0") with { ParentId = null, FieldVersions = new Dictionary<string, string> { ["F"] = "root" } }, [new FieldBlob("F", "root", [2])]);
         await _store.PutWritesAsync("t", "child|sub:0", At("t", 5).Id, [new PendingWrite("0:a:0", 0, PendingWriteKind.Goto, "b", null)]);
         await _store.PutAsync(At("other", 0), []);
 

@@ -45,6 +45,15 @@ public sealed class PostgresGraphTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
+    [Theory]
+    [InlineData(Durability.Sync)]
+    [InlineData(Durability.Async)]
+    public async Task Two_checkpointers_on_one_schema_cannot_both_run_a_thread(Durability durability)
+    {
+        await using var other = Reopen();
+        await DashFlow.Tests.Persistence.CheckpointConflictContract.RaceAsync(_store, other, durability);
+    }
+
     [Fact]
     public async Task A_failed_run_resumes_in_another_checkpointer_and_runs_only_what_did_not_finish()
     {

@@ -20,7 +20,7 @@ namespace DashFlow.Benchmarks.Scenarios;
 /// store, writes its JSON checkpoints to files (<see cref="FileSystemJsonCheckpointStore"/>).</item>
 /// </list>
 /// <c>S2_DashFlowWithoutCheckpoints</c> is the S1 run of the generated chain (no checkpointer), measured in the same run,
-/// so that the cost of checkpointing reads off directly: the target is S2 in memory under twice S1.
+/// so that the cost of checkpointing reads off directly (the target: S2 in memory under twice S1).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(PerSuperstepConfig))]

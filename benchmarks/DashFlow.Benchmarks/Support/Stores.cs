@@ -11,7 +11,12 @@ public static class Stores
     public static StoreRotation<ICheckpointer> DashFlow(CheckpointStore kind, int runsPerStore, ScratchFiles? files, string name) => kind switch
     {
         CheckpointStore.Memory => new(runsPerStore, static () => new InMemoryCheckpointer(), static _ => { }),
-        _ => new(runsPerStore, () => new SqliteCheckpointer(Files(files).NewPath(name)), static s => ScratchFiles.DeleteDatabase(((SqliteCheckpointer)s).Path)),
+        _ => new(runsPerStore, () => new SqliteCheckpointer(Files(files).NewPath(name)), static s =>
+        {
+            var store = (SqliteCheckpointer)s;
+            store.Dispose();
+            ScratchFiles.DeleteDatabase(store.Path);
+        }),
     };
 
     /// <summary>The hand-written program's log: <see cref="MemoryStateLog"/>, or <see cref="SqliteStateLog"/> on a new file.</summary>

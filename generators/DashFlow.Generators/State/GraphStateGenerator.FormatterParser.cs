@@ -23,7 +23,7 @@ public sealed partial class GraphStateGenerator
     /// <returns>The parts, each once.</returns>
     internal static IReadOnlyList<FallbackPart> FallbackParts(ISymbol? member, ITypeSymbol type, CodecTable codecs)
     {
-        var parser = new FormatterParser(codecs, collectFallbacks: true);
+        var parser = new FormatterParser(codecs, member?.ContainingType, collectFallbacks: true);
         _ = member is null ? parser.Resolve(type) : parser.ResolveMember(member, type, out _);
         return parser.Fallbacks;
     }
@@ -32,8 +32,9 @@ public sealed partial class GraphStateGenerator
     /// Chooses the formatter of each field from its type symbol: a codec when one is registered, a built-in formatter,
     /// a composition of formatters for collections, an emitted object formatter for the user's records and classes, and
     /// the contractless fallback for anything else. Produces strings and models only, for the emitter.
+    /// <paramref name="state"/> is the type the formatters are generated in, which must be able to name every codec.
     /// </summary>
-    private sealed class FormatterParser(CodecTable codecs, bool collectFallbacks = false)
+    private sealed class FormatterParser(CodecTable codecs, INamedTypeSymbol? state, bool collectFallbacks = false)
     {
         private readonly Dictionary<string, string> _byType = new(StringComparer.Ordinal);
         private readonly HashSet<string> _fallbackTypes = new(StringComparer.Ordinal);
@@ -50,26 +51,26 @@ public sealed partial class GraphStateGenerator
         /// <summary>
         /// The formatter of a member (a state field or a property of a user's type): the codec its <c>[FieldCodec]</c>
         /// names when that codec fits, otherwise the formatter of its type. <paramref name="invalidCodec"/> is the codec
-        /// named by a <c>[FieldCodec]</c> that does not fit.
+        /// named by a <c>[FieldCodec]</c> that does not fit, with why (worded to follow its name).
         /// </summary>
-        public string ResolveMember(ISymbol member, ITypeSymbol type, out ITypeSymbol? invalidCodec)
+        public string ResolveMember(ISymbol member, ITypeSymbol type, out (ITypeSymbol Codec, string Problem)? invalidCodec)
         {
             invalidCodec = null;
-            if (CodecTable.MemberCodec(member, type) is var (codec, fits))
+            if (CodecTable.MemberCodec(member) is { } codec)
             {
-                if (fits)
+                var name = codec.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                if (CodecTable.Problem(codec, type, state) is not { } problem)
                 {
-                    return CodecExpression(type, codec.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                    return CodecExpression(type, name);
                 }
 
                 // A codec for the underlying type of a nullable value type stores the value; nil stores null.
-                if (IsNullableValueType(type) && CodecTable.Implements(codec, ((INamedTypeSymbol)type).TypeArguments[0]))
+                if (IsNullableValueType(type) && ((INamedTypeSymbol)type).TypeArguments[0] is var underlying && CodecTable.Problem(codec, underlying, state) is null)
                 {
-                    var inner = CodecExpression(((INamedTypeSymbol)type).TypeArguments[0], codec.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
-                    return Cache(type, $"{Formatters}.Nullable({inner})");
+                    return Cache(type, $"{Formatters}.Nullable({CodecExpression(underlying, name)})");
                 }
 
-                invalidCodec = codec;
+                invalidCodec = (codec, problem);
             }
 
             return Resolve(type);
@@ -161,6 +162,17 @@ public sealed partial class GraphStateGenerator
 
             var args = named.TypeArguments;
             var self = TypeOf(type);
+
+            // Arrays of their items, as MessagePack's own formatters write them. A tuple of eight or more nests the rest
+            // in its last item and is left to the fallback.
+            switch (Namespace(named), named.MetadataName)
+            {
+                case ("System", "ValueTuple`2" or "ValueTuple`3" or "ValueTuple`4" or "ValueTuple`5" or "ValueTuple`6" or "ValueTuple`7"):
+                    return Cache(type, $"{Formatters}.ValueTuple({string.Join(", ", args.Select(Resolve))})");
+                case ("System.Collections.Generic", "KeyValuePair`2"):
+                    return Cache(type, $"{Formatters}.KeyValuePair({Resolve(args[0])}, {Resolve(args[1])})");
+            }
+
             if (args.Length == 1)
             {
                 var item = TypeOf(args[0]);

@@ -58,7 +58,7 @@ public sealed partial class GraphStateGenerator
         var problems = new List<StateProblem>();
         var fatal = !CheckType(type, problems);
         var fields = new List<StateFieldModel>();
-        var formatters = new FormatterParser(CodecTable.For(compilation));
+        var formatters = new FormatterParser(CodecTable.For(compilation), type);
         foreach (var property in FieldsOf(type, compilation, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -317,12 +317,12 @@ public sealed partial class GraphStateGenerator
         }
 
         var formatter = formatters.ResolveMember(property, fieldType, out var invalidCodec);
-        if (invalidCodec is not null)
+        if (invalidCodec is var (codec, why))
         {
-            var codecName = invalidCodec.ToDisplayString(MessageFormat);
+            var codecName = codec.ToDisplayString(MessageFormat);
             problems.Add(new StateProblem(StateProblemKind.InvalidFieldCodec, property.Name,
-                $"Field '{property.Name}' of '{state.Name}' has [FieldCodec(typeof({codecName}))], but '{codecName}' is not a class or struct that implements " +
-                $"IFieldCodec<{typeText}>. Implement IFieldCodec<{typeText}> on '{codecName}', or name a codec for the field's type."));
+                $"Field '{property.Name}' of '{state.Name}' has [FieldCodec(typeof({codecName}))], but '{codecName}' {why}, so the field is stored " +
+                $"as if it had no codec. Name a class or struct that '{state.Name}' can see and that implements IFieldCodec<{typeText}>."));
         }
 
         return new StateFieldModel(

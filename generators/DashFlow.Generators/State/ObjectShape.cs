@@ -39,7 +39,7 @@ internal sealed class ObjectShape
                 return (null, FallbackKind.NotSupported);
         }
 
-        // Framework and library types are left to MessagePack's own formatters (Uri, KeyValuePair, ...), which wrote
+        // Framework and library types are left to MessagePack's own formatters (Tuple, Complex, ...), which wrote
         // them before; so are types that declare a MessagePack or data contract.
         if (IsFrameworkNamespace(type.ContainingNamespace) || HasOwnContract(type))
         {

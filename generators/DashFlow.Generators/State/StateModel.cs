@@ -181,7 +181,7 @@ internal enum StateProblemKind
     /// <summary>A field uses AddMessages but no AddMessages reducer is referenced. The field's merge fails at run time.</summary>
     AddMessagesUnavailable,
 
-    /// <summary>A field's <c>[FieldCodec(typeof(...))]</c> type does not implement <c>IFieldCodec&lt;T&gt;</c> for the field's
-    /// type. The field is stored as if it had no codec.</summary>
+    /// <summary>A field's <c>[FieldCodec(typeof(...))]</c> type cannot store it: not a class or struct implementing
+    /// <c>IFieldCodec&lt;T&gt;</c> for the field's type, or not accessible from the state. The field is stored as if it had no codec.</summary>
     InvalidFieldCodec,
 }

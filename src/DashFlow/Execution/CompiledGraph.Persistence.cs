@@ -18,8 +18,8 @@ public sealed partial class CompiledGraph<TState>
     public async ValueTask<StateSnapshot<TState>> GetStateAsync(RunConfig config, CancellationToken cancellationToken = default)
     {
         var (store, thread) = Require(config, "GetStateAsync");
-        var tuple = await store.GetAsync(thread, "", config.CheckpointId, cancellationToken).ConfigureAwait(false)
-            ?? throw new CheckpointNotFoundException(thread, config.CheckpointId);
+        var tuple = await store.GetAsync(thread, config.CheckpointNamespace ?? "", config.CheckpointId, cancellationToken).ConfigureAwait(false)
+            ?? throw new CheckpointNotFoundException(thread, config.CheckpointId, config.CheckpointNamespace);
         return Snapshot(tuple);
     }
 
@@ -32,7 +32,7 @@ public sealed partial class CompiledGraph<TState>
         RunConfig config, CheckpointListOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (store, thread) = Require(config, "GetStateHistoryAsync");
-        await foreach (var tuple in store.ListAsync(thread, "", options, cancellationToken).ConfigureAwait(false))
+        await foreach (var tuple in store.ListAsync(thread, config.CheckpointNamespace ?? "", options, cancellationToken).ConfigureAwait(false))
         {
             yield return Snapshot(tuple);
         }
@@ -91,6 +91,14 @@ public sealed partial class CompiledGraph<TState>
             throw store is null
                 ? new CheckpointerRequiredException($"{what} on graph '{Name}' needs a checkpointer (CompileOptions.Checkpointer or RunConfig.Checkpointer) and a RunConfig.ThreadId.")
                 : new ArgumentException($"Graph '{Name}' has a checkpointer, so a run needs RunConfig.ThreadId: the thread its checkpoints belong to.", nameof(config));
+        }
+
+        if (!string.IsNullOrEmpty(config.CheckpointNamespace))
+        {
+            throw new ArgumentException(
+                $"RunConfig.CheckpointNamespace '{config.CheckpointNamespace}' is for reading a subgraph's checkpoints (GetStateAsync, GetStateHistoryAsync); " +
+                $"graph '{Name}' cannot run in it: a subgraph's runs are started, resumed and updated through its parent.",
+                nameof(config));
         }
 
         CheckInterruptNodes(config.InterruptBefore, nameof(RunConfig.InterruptBefore));
@@ -176,7 +184,7 @@ public sealed partial class CompiledGraph<TState>
             tasks.Add(new PendingTask(id, nodes[i], finished, error, interrupts));
         }
 
-        var config = new RunConfig { ThreadId = checkpoint.ThreadId, CheckpointId = checkpoint.Id };
+        var config = new RunConfig { ThreadId = checkpoint.ThreadId, CheckpointId = checkpoint.Id, CheckpointNamespace = checkpoint.Namespace };
         return new StateSnapshot<TState>(values, nodes, tasks, config, checkpoint);
     }
 

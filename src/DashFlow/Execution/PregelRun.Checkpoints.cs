@@ -34,6 +34,15 @@ internal sealed partial class PregelRun<TState>
 
         public string? CheckpointId { get; set; }
 
+        /// <summary>
+        /// The thread's latest stored checkpoint as this run knows it: the one it started from, then each it stored. The
+        /// next checkpoint it stores names it as parent, and the store refuses it if another run stored one since.
+        /// </summary>
+        public string? LastStored { get; set; }
+
+        /// <summary>The run started from a checkpoint that was not the thread's latest: the next one it stores starts a branch.</summary>
+        public bool Branch { get; set; }
+
         public string?[] Versions { get; set; } = new string?[TState.Schema.Fields.Length];
 
         public TState? Stored { get; set; }
@@ -146,22 +155,12 @@ internal sealed partial class PregelRun<TState>
     {
         var p = _p!;
         var resume = p.Resume || inputCommand is { IsResume: true };
-        var tuple = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, p.RequestedCheckpoint, _token).ConfigureAwait(false);
-        if (tuple is null && (resume || p.RequestedCheckpoint is not null))
-        {
-            throw new CheckpointNotFoundException(p.Thread, p.RequestedCheckpoint);
-        }
-
+        var tuple = await OpenThreadAsync(resume, _token).ConfigureAwait(false);
         if (resume)
         {
-            var useWrites = p.RequestedCheckpoint is null;
-            if (!useWrites)
-            {
-                var latest = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, null, _token).ConfigureAwait(false);
-                useWrites = latest?.Checkpoint.Id == tuple!.Checkpoint.Id;
-            }
-
-            Restore(tuple!, full: true, useWrites);
+            // Pending writes belong to the superstep that followed the checkpoint on its own branch: only the thread's
+            // latest checkpoint can use them.
+            Restore(tuple!, full: true, useWrites: !p.Branch);
             if (inputCommand is { IsResume: true })
             {
                 if (inputCommand.Update is not null || inputCommand.Updates.Count > 0 || inputCommand.Goto.Count > 0)
@@ -197,6 +196,29 @@ internal sealed partial class PregelRun<TState>
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Reads the checkpoint the run starts from (the requested one, or the thread's latest) and notes what the thread's
+    /// latest is, so that the run's first checkpoint follows it, or, from an older checkpoint, starts a branch.
+    /// </summary>
+    private async ValueTask<CheckpointTuple?> OpenThreadAsync(bool mustExist, CancellationToken cancellationToken)
+    {
+        var p = _p!;
+        var tuple = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, p.RequestedCheckpoint, cancellationToken).ConfigureAwait(false);
+        if (tuple is null && (mustExist || p.RequestedCheckpoint is not null))
+        {
+            throw new CheckpointNotFoundException(p.Thread, p.RequestedCheckpoint);
+        }
+
+        p.LastStored = tuple?.Checkpoint.Id;
+        if (p.RequestedCheckpoint is not null)
+        {
+            var latest = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, null, cancellationToken).ConfigureAwait(false);
+            p.Branch = latest?.Checkpoint.Id != p.RequestedCheckpoint;
+        }
+
+        return tuple;
     }
 
     private void Restore(CheckpointTuple tuple, bool full, bool useWrites)
@@ -522,46 +544,72 @@ internal sealed partial class PregelRun<TState>
     {
         var p = _p!;
         var id = CheckpointIds.New(_graph.TimeProvider);
-        var next = new List<string>();
+
+        // Exact-size arrays and shared empties: a checkpoint per superstep must not cost more than it says.
+        var count = 0;
         for (var i = 0; i < _triggered.Length; i++)
+        {
+            count += _triggered[i] ? 1 : 0;
+        }
+
+        var next = count == 0 ? [] : new string[count];
+        for (int i = 0, n = 0; n < count; i++)
         {
             if (_triggered[i])
             {
-                next.Add(_graph.Nodes[i].Name);
+                next[n++] = _graph.Nodes[i].Name;
             }
         }
 
-        var sends = new List<PendingSend>();
-        foreach (var send in _nextSends ?? [])
+        IReadOnlyList<PendingSend> sends = [];
+        if (_nextSends is { Count: > 0 } scheduled)
         {
-            sends.Add(new PendingSend(send.Node, p.Codec.EncodeAny(send.Arg)));
+            var encoded = new PendingSend[scheduled.Count];
+            for (var i = 0; i < encoded.Length; i++)
+            {
+                encoded[i] = new PendingSend(scheduled[i].Node, p.Codec.EncodeAny(scheduled[i].Arg));
+            }
+
+            sends = encoded;
         }
 
-        var joins = new List<string>();
-        foreach (var join in _graph.Joins)
+        IReadOnlyList<string> joins = [];
+        if (_graph.Joins.Length > 0)
         {
-            for (var s = 0; s < join.Sources.Length; s++)
+            var seen = new List<string>();
+            foreach (var join in _graph.Joins)
             {
-                if (_joinSeen[join.SlotOffset + s])
+                for (var s = 0; s < join.Sources.Length; s++)
                 {
-                    joins.Add(JoinKey(join, s));
+                    if (_joinSeen[join.SlotOffset + s])
+                    {
+                        seen.Add(JoinKey(join, s));
+                    }
+                }
+            }
+
+            joins = seen;
+        }
+
+        var metadata = new Dictionary<string, string>(2 + (p.UserMetadata?.Count ?? 0), StringComparer.Ordinal)
+        {
+            ["source"] = SourceNames[(int)source],
+            ["step"] = _step.ToString(CultureInfo.InvariantCulture),
+        };
+        if (p.UserMetadata is { } user)
+        {
+            foreach (var (key, value) in user)
+            {
+                if (value is string or IFormattable)
+                {
+                    metadata.TryAdd(key, Convert.ToString(value, CultureInfo.InvariantCulture)!);
                 }
             }
         }
 
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["source"] = source.ToString().ToLowerInvariant(),
-            ["step"] = _step.ToString(CultureInfo.InvariantCulture),
-        };
-        foreach (var (key, value) in p.UserMetadata ?? new Dictionary<string, object?>())
-        {
-            if (value is string or IFormattable)
-            {
-                metadata.TryAdd(key, Convert.ToString(value, CultureInfo.InvariantCulture)!);
-            }
-        }
-
+        // With Exit durability the checkpoint is a draft until the run ends: its fields are encoded only if it is stored.
+        var exit = p.Durability == Durability.Exit;
+        var (versions, blobs) = exit ? (null, null) : Fields(id, _state);
         var checkpoint = new Checkpoint
         {
             ThreadId = p.Thread,
@@ -572,13 +620,14 @@ internal sealed partial class PregelRun<TState>
             Source = source,
             CreatedAt = _graph.TimeProvider.GetUtcNow(),
             SchemaVersion = TState.Schema.Version,
+            FieldVersions = versions ?? s_noVersions,
             Next = next,
             Sends = sends,
             JoinProgress = joins,
             Metadata = metadata,
         };
         p.CheckpointId = id;
-        if (p.Durability == Durability.Exit)
+        if (exit)
         {
             p.ExitDraft = checkpoint;
             p.ExitState = _state;
@@ -586,12 +635,45 @@ internal sealed partial class PregelRun<TState>
             return default;
         }
 
-        var (complete, blobs) = WithFields(checkpoint, _state);
-        return p.Sink.PutAsync(complete, blobs, _token);
+        return p.Sink.PutAsync(Stored(checkpoint), blobs!, _token);
+    }
+
+    /// <summary>
+    /// The checkpoint as it is stored: it follows the last one stored (with Exit durability, drafts in between are not),
+    /// and the first of a branch says so (<see cref="CheckpointSource.Fork"/>), so the store does not take it for a run
+    /// that lost a race for the thread.
+    /// </summary>
+    private Checkpoint Stored(Checkpoint checkpoint)
+    {
+        var p = _p!;
+        if (checkpoint.ParentId != p.LastStored)
+        {
+            checkpoint = checkpoint with { ParentId = p.LastStored };
+        }
+
+        if (p.Branch)
+        {
+            p.Branch = false;
+            var metadata = new Dictionary<string, string>(checkpoint.Metadata, StringComparer.Ordinal) { ["source"] = "fork" };
+            checkpoint = checkpoint with { Source = CheckpointSource.Fork, Metadata = metadata };
+        }
+
+        p.LastStored = checkpoint.Id;
+        return checkpoint;
     }
 
     /// <summary>Adds the field versions; only fields that changed since the last stored checkpoint get a new blob.</summary>
+    private static readonly string[] SourceNames = [.. Enum.GetValues<CheckpointSource>().Select(v => v.ToString().ToLowerInvariant())];
+
+    private static readonly Dictionary<string, string> s_noVersions = [];
+
     private (Checkpoint, List<FieldBlob>) WithFields(Checkpoint checkpoint, TState state)
+    {
+        var (versions, blobs) = Fields(checkpoint.Id, state);
+        return (checkpoint with { FieldVersions = versions }, blobs);
+    }
+
+    private (Dictionary<string, string> Versions, List<FieldBlob> Blobs) Fields(string id, TState state)
     {
         var p = _p!;
         var fields = TState.Schema.Fields;
@@ -602,15 +684,15 @@ internal sealed partial class PregelRun<TState>
             var value = TState.GetField(state, i);
             if (p.Versions[i] is null || p.Stored is null || !Same(TState.GetField(p.Stored, i), value))
             {
-                p.Versions[i] = checkpoint.Id;
-                blobs.Add(new FieldBlob(fields[i].Name, checkpoint.Id, p.Codec.EncodeField(i, value)));
+                p.Versions[i] = id;
+                blobs.Add(new FieldBlob(fields[i].Name, id, p.Codec.EncodeField(i, value)));
             }
 
             versions[fields[i].Name] = p.Versions[i]!;
         }
 
         p.Stored = state;
-        return (checkpoint with { FieldVersions = versions }, blobs);
+        return (versions, blobs);
     }
 
     private static bool Same(object? before, object? after) =>
@@ -624,7 +706,7 @@ internal sealed partial class PregelRun<TState>
         {
             if (p.ExitDraft is { } draft)
             {
-                var (complete, blobs) = WithFields(draft, p.ExitState!);
+                var (complete, blobs) = WithFields(Stored(draft), p.ExitState!);
                 await p.Sink.Store.PutAsync(complete, blobs, CancellationToken.None).ConfigureAwait(false);
                 p.ExitDraft = null;
                 p.ExitState = null;
@@ -685,12 +767,7 @@ internal sealed partial class PregelRun<TState>
     {
         _token = cancellationToken;
         var p = _p!;
-        var tuple = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, p.RequestedCheckpoint, cancellationToken).ConfigureAwait(false);
-        if (tuple is null && p.RequestedCheckpoint is not null)
-        {
-            throw new CheckpointNotFoundException(p.Thread, p.RequestedCheckpoint);
-        }
-
+        var tuple = await OpenThreadAsync(mustExist: false, cancellationToken).ConfigureAwait(false);
         _state = TState.CreateDefault();
         _step = -1;
         if (tuple is not null)

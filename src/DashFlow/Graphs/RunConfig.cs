@@ -29,6 +29,18 @@ public sealed record RunConfig
     /// </summary>
     public string? CheckpointId { get; init; }
 
+    /// <summary>
+    /// For reading a subgraph's own checkpoints: its namespace in the parent's thread (<c>node:step.index</c> of the
+    /// parent's task that ran it, nested as <c>outer:1.0|inner:1.0</c>; <c>node</c> alone for a subgraph compiled with
+    /// <see cref="CompileOptions.KeepStateAcrossRuns"/>), passed to the subgraph's <c>GetStateAsync</c> or
+    /// <c>GetStateHistoryAsync</c>. "" (the default) is the root graph. Runs refuse any other value: a subgraph's runs
+    /// are started by its parent.
+    /// </summary>
+    /// <example><code>
+    /// var inner = await child.GetStateAsync(config with { CheckpointNamespace = "research:1.0" });
+    /// </code></example>
+    public string CheckpointNamespace { get; init; } = "";
+
     /// <summary>When the run's checkpoints are stored (with a checkpointer and a <see cref="ThreadId"/>).</summary>
     public Durability Durability { get; init; } = Durability.Sync;
 

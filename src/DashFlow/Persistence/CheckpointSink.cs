@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
 namespace DashFlow.Persistence;
@@ -40,6 +41,12 @@ internal sealed class CheckpointSink(ICheckpointer store, Durability durability)
         if (_error is { } error)
         {
             _error = null;
+            if (error is CheckpointConflictException)
+            {
+                // The same error a Sync run gets: another run has the thread.
+                ExceptionDispatchInfo.Throw(error);
+            }
+
             throw new DashFlowException($"Storing a checkpoint in the background failed: {error.Message}", error);
         }
     }

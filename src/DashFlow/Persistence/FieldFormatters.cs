@@ -14,8 +14,8 @@ namespace DashFlow.Internals;
 /// <summary>
 /// Writes and reads one type of field value as MessagePack, without reflection. Generated state code composes these
 /// (<see cref="FieldFormatters"/>); the wire format is the same as <see cref="Persistence.MessagePackContractlessSerializer"/>'s,
-/// so either reads what the other wrote. Two exceptions: a codec's bytes, and immutable byte arrays, which are stored as
-/// MessagePack binary (their formatter still reads the array of numbers the contractless resolver writes).
+/// so either reads what the other wrote; the one exception is a codec's bytes, which only the codec reads. Both store
+/// immutable byte arrays as MessagePack binary and still read the array of numbers such a field was stored as before.
 /// </summary>
 /// <typeparam name="T">The value's type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -228,6 +228,167 @@ public static class FieldFormatters
     public static FieldFormatter<TMap?> Map<TMap, TKey, TValue>(FieldFormatter<TKey> key, FieldFormatter<TValue> value, Func<KeyValuePair<TKey, TValue>[], TMap> create)
         where TMap : class, IEnumerable<KeyValuePair<TKey, TValue>> => new MapFormatter<TMap, TKey, TValue>(key, value, create);
 
+    /// <summary>A value tuple of 2: an array of its items, as MessagePack writes it.</summary>
+    /// <typeparam name="T1">The first item's type.</typeparam>
+    /// <typeparam name="T2">The second item's type.</typeparam>
+    /// <param name="item1">The first item's formatter.</param>
+    /// <param name="item2">The second item's formatter.</param>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<(T1, T2)> ValueTuple<T1, T2>(FieldFormatter<T1> item1, FieldFormatter<T2> item2) =>
+        new TupleFormatter<(T1, T2)>(
+            2,
+            (ref w, v) =>
+            {
+                item1.Write(ref w, v.Item1);
+                item2.Write(ref w, v.Item2);
+            },
+            (ref r) => (item1.Read(ref r), item2.Read(ref r)));
+
+    /// <summary>A value tuple of 3: an array of its items, as MessagePack writes it.</summary>
+    /// <typeparam name="T1">The first item's type.</typeparam>
+    /// <typeparam name="T2">The second item's type.</typeparam>
+    /// <typeparam name="T3">The third item's type.</typeparam>
+    /// <param name="item1">The first item's formatter.</param>
+    /// <param name="item2">The second item's formatter.</param>
+    /// <param name="item3">The third item's formatter.</param>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<(T1, T2, T3)> ValueTuple<T1, T2, T3>(FieldFormatter<T1> item1, FieldFormatter<T2> item2, FieldFormatter<T3> item3) =>
+        new TupleFormatter<(T1, T2, T3)>(
+            3,
+            (ref w, v) =>
+            {
+                item1.Write(ref w, v.Item1);
+                item2.Write(ref w, v.Item2);
+                item3.Write(ref w, v.Item3);
+            },
+            (ref r) => (item1.Read(ref r), item2.Read(ref r), item3.Read(ref r)));
+
+    /// <summary>A value tuple of 4: an array of its items, as MessagePack writes it.</summary>
+    /// <typeparam name="T1">The first item's type.</typeparam>
+    /// <typeparam name="T2">The second item's type.</typeparam>
+    /// <typeparam name="T3">The third item's type.</typeparam>
+    /// <typeparam name="T4">The fourth item's type.</typeparam>
+    /// <param name="item1">The first item's formatter.</param>
+    /// <param name="item2">The second item's formatter.</param>
+    /// <param name="item3">The third item's formatter.</param>
+    /// <param name="item4">The fourth item's formatter.</param>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<(T1, T2, T3, T4)> ValueTuple<T1, T2, T3, T4>(FieldFormatter<T1> item1, FieldFormatter<T2> item2, FieldFormatter<T3> item3, FieldFormatter<T4> item4) =>
+        new TupleFormatter<(T1, T2, T3, T4)>(
+            4,
+            (ref w, v) =>
+            {
+                item1.Write(ref w, v.Item1);
+                item2.Write(ref w, v.Item2);
+                item3.Write(ref w, v.Item3);
+                item4.Write(ref w, v.Item4);
+            },
+            (ref r) => (item1.Read(ref r), item2.Read(ref r), item3.Read(ref r), item4.Read(ref r)));
+
+    /// <summary>A value tuple of 5: an array of its items, as MessagePack writes it.</summary>
+    /// <typeparam name="T1">The first item's type.</typeparam>
+    /// <typeparam name="T2">The second item's type.</typeparam>
+    /// <typeparam name="T3">The third item's type.</typeparam>
+    /// <typeparam name="T4">The fourth item's type.</typeparam>
+    /// <typeparam name="T5">The fifth item's type.</typeparam>
+    /// <param name="item1">The first item's formatter.</param>
+    /// <param name="item2">The second item's formatter.</param>
+    /// <param name="item3">The third item's formatter.</param>
+    /// <param name="item4">The fourth item's formatter.</param>
+    /// <param name="item5">The fifth item's formatter.</param>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<(T1, T2, T3, T4, T5)> ValueTuple<T1, T2, T3, T4, T5>(FieldFormatter<T1> item1, FieldFormatter<T2> item2, FieldFormatter<T3> item3, FieldFormatter<T4> item4, FieldFormatter<T5> item5) =>
+        new TupleFormatter<(T1, T2, T3, T4, T5)>(
+            5,
+            (ref w, v) =>
+            {
+                item1.Write(ref w, v.Item1);
+                item2.Write(ref w, v.Item2);
+                item3.Write(ref w, v.Item3);
+                item4.Write(ref w, v.Item4);
+                item5.Write(ref w, v.Item5);
+            },
+            (ref r) => (item1.Read(ref r), item2.Read(ref r), item3.Read(ref r), item4.Read(ref r), item5.Read(ref r)));
+
+    /// <summary>A value tuple of 6: an array of its items, as MessagePack writes it.</summary>
+    /// <typeparam name="T1">The first item's type.</typeparam>
+    /// <typeparam name="T2">The second item's type.</typeparam>
+    /// <typeparam name="T3">The third item's type.</typeparam>
+    /// <typeparam name="T4">The fourth item's type.</typeparam>
+    /// <typeparam name="T5">The fifth item's type.</typeparam>
+    /// <typeparam name="T6">The sixth item's type.</typeparam>
+    /// <param name="item1">The first item's formatter.</param>
+    /// <param name="item2">The second item's formatter.</param>
+    /// <param name="item3">The third item's formatter.</param>
+    /// <param name="item4">The fourth item's formatter.</param>
+    /// <param name="item5">The fifth item's formatter.</param>
+    /// <param name="item6">The sixth item's formatter.</param>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<(T1, T2, T3, T4, T5, T6)> ValueTuple<T1, T2, T3, T4, T5, T6>(FieldFormatter<T1> item1, FieldFormatter<T2> item2, FieldFormatter<T3> item3, FieldFormatter<T4> item4, FieldFormatter<T5> item5, FieldFormatter<T6> item6) =>
+        new TupleFormatter<(T1, T2, T3, T4, T5, T6)>(
+            6,
+            (ref w, v) =>
+            {
+                item1.Write(ref w, v.Item1);
+                item2.Write(ref w, v.Item2);
+                item3.Write(ref w, v.Item3);
+                item4.Write(ref w, v.Item4);
+                item5.Write(ref w, v.Item5);
+                item6.Write(ref w, v.Item6);
+            },
+            (ref r) => (item1.Read(ref r), item2.Read(ref r), item3.Read(ref r), item4.Read(ref r), item5.Read(ref r), item6.Read(ref r)));
+
+    /// <summary>A value tuple of 7: an array of its items, as MessagePack writes it.</summary>
+    /// <typeparam name="T1">The first item's type.</typeparam>
+    /// <typeparam name="T2">The second item's type.</typeparam>
+    /// <typeparam name="T3">The third item's type.</typeparam>
+    /// <typeparam name="T4">The fourth item's type.</typeparam>
+    /// <typeparam name="T5">The fifth item's type.</typeparam>
+    /// <typeparam name="T6">The sixth item's type.</typeparam>
+    /// <typeparam name="T7">The seventh item's type.</typeparam>
+    /// <param name="item1">The first item's formatter.</param>
+    /// <param name="item2">The second item's formatter.</param>
+    /// <param name="item3">The third item's formatter.</param>
+    /// <param name="item4">The fourth item's formatter.</param>
+    /// <param name="item5">The fifth item's formatter.</param>
+    /// <param name="item6">The sixth item's formatter.</param>
+    /// <param name="item7">The seventh item's formatter.</param>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<(T1, T2, T3, T4, T5, T6, T7)> ValueTuple<T1, T2, T3, T4, T5, T6, T7>(FieldFormatter<T1> item1, FieldFormatter<T2> item2, FieldFormatter<T3> item3, FieldFormatter<T4> item4, FieldFormatter<T5> item5, FieldFormatter<T6> item6, FieldFormatter<T7> item7) =>
+        new TupleFormatter<(T1, T2, T3, T4, T5, T6, T7)>(
+            7,
+            (ref w, v) =>
+            {
+                item1.Write(ref w, v.Item1);
+                item2.Write(ref w, v.Item2);
+                item3.Write(ref w, v.Item3);
+                item4.Write(ref w, v.Item4);
+                item5.Write(ref w, v.Item5);
+                item6.Write(ref w, v.Item6);
+                item7.Write(ref w, v.Item7);
+            },
+            (ref r) => (item1.Read(ref r), item2.Read(ref r), item3.Read(ref r), item4.Read(ref r), item5.Read(ref r), item6.Read(ref r), item7.Read(ref r)));
+
+    /// <summary>A key and value pair: an array of the key and the value, as MessagePack writes it.</summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="TValue">The value type.</typeparam>
+    /// <param name="key">The key's formatter.</param>
+    /// <param name="value">The value's formatter.</param>
+    /// <returns>The formatter.</returns>
+    public static FieldFormatter<KeyValuePair<TKey, TValue>> KeyValuePair<TKey, TValue>(FieldFormatter<TKey> key, FieldFormatter<TValue> value) =>
+        new TupleFormatter<KeyValuePair<TKey, TValue>>(
+            2,
+            (ref w, v) =>
+            {
+                key.Write(ref w, v.Key);
+                value.Write(ref w, v.Value);
+            },
+            (ref r) =>
+            {
+                var k = key.Read(ref r);
+                return new(k, value.Read(ref r));
+            });
+
     /// <summary>An enum, as its underlying integer.</summary>
     /// <typeparam name="TEnum">The enum.</typeparam>
     /// <typeparam name="TUnderlying">Its underlying type.</typeparam>
@@ -272,12 +433,28 @@ public static class FieldFormatters
     public static byte[] Serialize<T>(FieldFormatter<T> formatter, object? value)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        var buffer = new ArrayBufferWriter<byte>();
+
+        // A checkpoint serializes every changed field at every superstep: the scratch buffer is the thread's, taken
+        // while in use (a codec may serialize another field inside), and dropped when a huge value made it huge.
+        var buffer = t_scratch ?? new ArrayBufferWriter<byte>(256);
+        t_scratch = null;
+        buffer.ResetWrittenCount();
         var writer = new MessagePackWriter(buffer);
         formatter.Write(ref writer, (T)value!);
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= MaxScratch)
+        {
+            t_scratch = buffer;
+        }
+
+        return bytes;
     }
+
+    private const int MaxScratch = 1 << 20;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
 
     /// <summary>Reads back a field value.</summary>
     /// <typeparam name="T">The field's type.</typeparam>
@@ -568,6 +745,40 @@ public static class FieldFormatters
             }
 
             return create(pairs);
+        }
+    }
+
+    /// <summary>A value tuple or a pair: a fixed number of items in an array; a struct, so nil is not a value.</summary>
+    private sealed class TupleFormatter<T>(int count, WriteValue<T> write, ReadValue<T> read) : FieldFormatter<T>
+    {
+        internal override void Write(ref MessagePackWriter writer, T value)
+        {
+            writer.WriteArrayHeader(count);
+            write(ref writer, value);
+        }
+
+        internal override T Read(ref MessagePackReader reader)
+        {
+            if (reader.NextMessagePackType != MessagePackType.Array)
+            {
+                throw new InvalidDataException($"A stored {Name()} is a MessagePack {reader.NextMessagePackType}; it should be an array of its {count} items.");
+            }
+
+            var stored = reader.ReadArrayHeader();
+            if (stored != count)
+            {
+                throw new InvalidDataException($"A stored {Name()} has {stored} items; it should have {count}.");
+            }
+
+            return read(ref reader);
+        }
+
+        /// <summary><c>ValueTuple&lt;Int32, String&gt;</c> rather than <c>ValueTuple`2</c>, for error messages.</summary>
+        private static string Name()
+        {
+            var name = typeof(T).Name;
+            var tick = name.IndexOf('`', StringComparison.Ordinal);
+            return tick < 0 ? name : $"{name[..tick]}<{string.Join(", ", typeof(T).GetGenericArguments().Select(a => a.Name))}>";
         }
     }
 

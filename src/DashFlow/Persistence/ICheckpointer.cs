@@ -27,11 +27,17 @@ public interface ICheckpointer
     /// <returns>The checkpoints, newest first, each with its blobs and pending writes.</returns>
     IAsyncEnumerable<CheckpointTuple> ListAsync(string threadId, string checkpointNamespace, CheckpointListOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a checkpoint and the blobs of the field versions it introduces.</summary>
+    /// <summary>
+    /// Stores a checkpoint and the blobs of the field versions it introduces, after checking, in the same transaction,
+    /// that it follows the thread's latest checkpoint in its namespace (<see cref="CheckpointConflictException.ThrowIfNotLatest"/>):
+    /// two runs on one thread at once (in two processes, say) cannot both go on. A checkpoint that starts a branch
+    /// (<see cref="CheckpointSource.Fork"/>) is not checked. Storing the same checkpoint again replaces it.
+    /// </summary>
     /// <param name="checkpoint">The checkpoint.</param>
     /// <param name="newBlobs">The blobs of the versions this checkpoint is the first to name; versions already stored are not repeated.</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>A task that completes when the checkpoint is stored.</returns>
+    /// <exception cref="CheckpointConflictException">Another run stored a checkpoint on the thread since this one's parent.</exception>
     ValueTask PutAsync(Checkpoint checkpoint, IReadOnlyList<FieldBlob> newBlobs, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -70,7 +76,10 @@ public enum CheckpointSource
     /// <summary><c>UpdateStateAsync</c>.</summary>
     Update,
 
-    /// <summary>A copy of another checkpoint starting a branch.</summary>
+    /// <summary>
+    /// The first checkpoint of a branch: written by a run (a replay) or an update that started from a checkpoint that was
+    /// not the thread's latest, which is its parent. The thread's latest is not checked when it is stored.
+    /// </summary>
     Fork,
 }
 

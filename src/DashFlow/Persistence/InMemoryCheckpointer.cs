@@ -8,33 +8,27 @@ namespace DashFlow.Persistence;
 public sealed class InMemoryCheckpointer : ICheckpointer
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Thread, string Ns), SortedDictionary<string, Checkpoint>> _checkpoints = [];
-    private readonly Dictionary<(string Thread, string Ns, string Field, string Version), byte[]> _blobs = [];
-    private readonly Dictionary<(string Thread, string Ns, string Checkpoint), SortedDictionary<(string Task, int Index), PendingWrite>> _writes = [];
+
+    /// <summary>
+    /// One log per thread and namespace, holding its checkpoints, blobs and writes: the store's own tables stay as small
+    /// as its thread count, so growing it never copies one huge array, and deleting a thread is one removal per namespace.
+    /// </summary>
+    private readonly Dictionary<(string Thread, string Ns), Log> _logs = [];
 
     /// <inheritdoc/>
     public ValueTask<CheckpointTuple?> GetAsync(string threadId, string checkpointNamespace, string? checkpointId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            if (!_checkpoints.TryGetValue((threadId, checkpointNamespace), out var all) || all.Count == 0)
+            if (!_logs.TryGetValue((threadId, checkpointNamespace), out var log) || log.Latest is not { } latest)
             {
                 return new((CheckpointTuple?)null);
             }
 
-            Checkpoint? checkpoint;
-            if (checkpointId is null)
-            {
-                checkpoint = all.Values.Last();
-            }
-            else if (!all.TryGetValue(checkpointId, out checkpoint))
-            {
-                return new((CheckpointTuple?)null);
-            }
-
-            return new(Tuple(checkpoint));
+            return log.Checkpoints.TryGetValue(checkpointId ?? latest, out var checkpoint) ? new(log.Tuple(checkpoint)) : new((CheckpointTuple?)null);
         }
     }
 
@@ -43,12 +37,13 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         string threadId, string checkpointNamespace, CheckpointListOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
         List<CheckpointTuple> found = [];
         lock (_lock)
         {
-            if (_checkpoints.TryGetValue((threadId, checkpointNamespace), out var all))
+            if (_logs.TryGetValue((threadId, checkpointNamespace), out var log))
             {
-                foreach (var checkpoint in all.Values.Reverse())
+                foreach (var checkpoint in log.Checkpoints.Values.Reverse())
                 {
                     if (options?.Before is { } before && string.CompareOrdinal(checkpoint.Id, before) >= 0)
                     {
@@ -65,7 +60,7 @@ public sealed class InMemoryCheckpointer : ICheckpointer
                         break;
                     }
 
-                    found.Add(Tuple(checkpoint));
+                    found.Add(log.Tuple(checkpoint));
                 }
             }
         }
@@ -87,18 +82,24 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
+            var key = (checkpoint.ThreadId, checkpoint.Namespace);
+            _logs.TryGetValue(key, out var log);
+            CheckpointConflictException.ThrowIfNotLatest(checkpoint, log?.Latest);
+            if (log is null)
+            {
+                _logs[key] = log = new Log();
+            }
+
             foreach (var blob in newBlobs)
             {
-                _blobs[(checkpoint.ThreadId, checkpoint.Namespace, blob.Field, blob.Version)] = blob.Data;
+                log.Blobs[(blob.Field, blob.Version)] = blob.Data;
             }
 
-            var key = (checkpoint.ThreadId, checkpoint.Namespace);
-            if (!_checkpoints.TryGetValue(key, out var all))
+            log.Checkpoints[checkpoint.Id] = checkpoint;
+            if (log.Latest is null || string.CompareOrdinal(checkpoint.Id, log.Latest) > 0)
             {
-                _checkpoints[key] = all = new SortedDictionary<string, Checkpoint>(StringComparer.Ordinal);
+                log.Latest = checkpoint.Id;
             }
-
-            all[checkpoint.Id] = checkpoint;
         }
 
         return default;
@@ -107,14 +108,22 @@ public sealed class InMemoryCheckpointer : ICheckpointer
     /// <inheritdoc/>
     public ValueTask PutWritesAsync(string threadId, string checkpointNamespace, string checkpointId, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        ArgumentNullException.ThrowIfNull(checkpointId);
         ArgumentNullException.ThrowIfNull(writes);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            var key = (threadId, checkpointNamespace, checkpointId);
-            if (!_writes.TryGetValue(key, out var all))
+            var key = (threadId, checkpointNamespace);
+            if (!_logs.TryGetValue(key, out var log))
             {
-                _writes[key] = all = new SortedDictionary<(string, int), PendingWrite>(WriteOrder.Instance);
+                _logs[key] = log = new Log();
+            }
+
+            if (!log.Writes.TryGetValue(checkpointId, out var all))
+            {
+                log.Writes[checkpointId] = all = new SortedDictionary<(string, int), PendingWrite>(WriteOrder.Instance);
             }
 
             foreach (var write in writes)
@@ -129,22 +138,13 @@ public sealed class InMemoryCheckpointer : ICheckpointer
     /// <inheritdoc/>
     public ValueTask DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(threadId);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            foreach (var key in _checkpoints.Keys.Where(k => k.Thread == threadId).ToList())
+            foreach (var key in _logs.Keys.Where(k => k.Thread == threadId).ToList())
             {
-                _checkpoints.Remove(key);
-            }
-
-            foreach (var key in _blobs.Keys.Where(k => k.Thread == threadId).ToList())
-            {
-                _blobs.Remove(key);
-            }
-
-            foreach (var key in _writes.Keys.Where(k => k.Thread == threadId).ToList())
-            {
-                _writes.Remove(key);
+                _logs.Remove(key);
             }
         }
 
@@ -157,7 +157,7 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         string[] threads;
         lock (_lock)
         {
-            threads = [.. _checkpoints.Where(p => p.Value.Count > 0).Select(p => p.Key.Thread).Distinct().Order(StringComparer.Ordinal)];
+            threads = [.. _logs.Where(p => p.Value.Latest is not null).Select(p => p.Key.Thread).Distinct().Order(StringComparer.Ordinal)];
         }
 
         foreach (var thread in threads)
@@ -169,19 +169,32 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private CheckpointTuple Tuple(Checkpoint checkpoint)
+    /// <summary>A thread's namespace: its checkpoints by id, the blobs of its field versions, its pending writes.</summary>
+    private sealed class Log
     {
-        var fields = new List<FieldBlob>(checkpoint.FieldVersions.Count);
-        foreach (var (field, version) in checkpoint.FieldVersions)
-        {
-            if (_blobs.TryGetValue((checkpoint.ThreadId, checkpoint.Namespace, field, version), out var data))
-            {
-                fields.Add(new FieldBlob(field, version, data));
-            }
-        }
+        public SortedDictionary<string, Checkpoint> Checkpoints { get; } = new(StringComparer.Ordinal);
 
-        IReadOnlyList<PendingWrite> writes = _writes.TryGetValue((checkpoint.ThreadId, checkpoint.Namespace, checkpoint.Id), out var all) ? [.. all.Values] : [];
-        return new CheckpointTuple(checkpoint, fields, writes);
+        public Dictionary<(string Field, string Version), byte[]> Blobs { get; } = [];
+
+        public Dictionary<string, SortedDictionary<(string Task, int Index), PendingWrite>> Writes { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The greatest checkpoint id, so that neither a read nor a put walks the history.</summary>
+        public string? Latest { get; set; }
+
+        public CheckpointTuple Tuple(Checkpoint checkpoint)
+        {
+            var fields = new List<FieldBlob>(checkpoint.FieldVersions.Count);
+            foreach (var (field, version) in checkpoint.FieldVersions)
+            {
+                if (Blobs.TryGetValue((field, version), out var data))
+                {
+                    fields.Add(new FieldBlob(field, version, data));
+                }
+            }
+
+            IReadOnlyList<PendingWrite> writes = Writes.TryGetValue(checkpoint.Id, out var all) ? [.. all.Values] : [];
+            return new CheckpointTuple(checkpoint, fields, writes);
+        }
     }
 
     private sealed class WriteOrder : IComparer<(string Task, int Index)>

@@ -16,7 +16,9 @@ namespace DashFlow.Persistence;
 public sealed class MessagePackContractlessSerializer : ICheckpointSerializer
 {
     private static readonly MessagePackSerializerOptions s_options = MessagePackSerializerOptions.Standard
-        .WithResolver(CompositeResolver.Create(ImmutableCollectionResolver.Instance, ContractlessStandardResolver.Instance))
+        .WithResolver(CompositeResolver.Create(
+            [ImmutableBinaryFormatter.Instance],
+            [ImmutableCollectionResolver.Instance, ContractlessStandardResolver.Instance]))
         .WithSecurity(MessagePackSecurity.UntrustedData);
 
     /// <summary>The shared instance.</summary>
@@ -65,6 +67,21 @@ public sealed class MessagePackContractlessSerializer : ICheckpointSerializer
         /// <summary>The value's bytes.</summary>
         [Key(1)]
         public byte[] Data { get; set; } = [];
+    }
+
+    /// <summary>
+    /// Immutable byte arrays as MessagePack binary, the generated formatters' wire format, so that either reads what the
+    /// other wrote. Also reads the array of numbers this serializer wrote for them before.
+    /// </summary>
+    private sealed class ImmutableBinaryFormatter : IMessagePackFormatter<ImmutableArray<byte>>
+    {
+        public static readonly ImmutableBinaryFormatter Instance = new();
+
+        public void Serialize(ref MessagePackWriter writer, ImmutableArray<byte> value, MessagePackSerializerOptions options) =>
+            Internals.FieldFormatters.ImmutableBinary.Write(ref writer, value);
+
+        public ImmutableArray<byte> Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+            Internals.FieldFormatters.ImmutableBinary.Read(ref reader);
     }
 
     private sealed class ImmutableCollectionResolver : IFormatterResolver

@@ -148,7 +148,7 @@ public sealed class CheckpointTests
 
         var fork = await app.UpdateStateAsync(afterA.Config, new DemoState.Update { Query = "edited", Log = ["human"] }, asNode: "a");
         var forked = await app.GetStateAsync(fork);
-        Assert.Equal(CheckpointSource.Update, forked.Checkpoint.Source);
+        Assert.Equal(CheckpointSource.Fork, forked.Checkpoint.Source);
         Assert.Equal(afterA.Checkpoint.Id, forked.Checkpoint.ParentId);
         Assert.Equal(["b"], forked.Next);
         Assert.Equal("edited", forked.Values.Query);

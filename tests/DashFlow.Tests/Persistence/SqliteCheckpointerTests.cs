@@ -151,4 +151,93 @@ public sealed class SqliteCheckpointerTests : IDisposable
 
         Assert.Equal(["draft", "approved:yes"], final.Log);
     }
+
+    [Fact]
+    public async Task A_checkpoint_keeps_the_values_it_introduces_in_its_own_row_and_others_in_the_blobs_table()
+    {
+        await using (var store = new SqliteCheckpointer(_path))
+        {
+            var app = Chain().Compile(new CompileOptions { Checkpointer = store });
+            await app.InvokeAsync(new DemoState { Query = "q" }, new RunConfig { ThreadId = "run" });
+
+            // A value under a version that is not the checkpoint's own id goes to the blobs table.
+            await store.PutAsync(
+                new Checkpoint { ThreadId = "t", Id = "0002", FieldVersions = new Dictionary<string, string> { ["A"] = "0002", ["B"] = "0001" } },
+                [new FieldBlob("A", "0002", [2]), new FieldBlob("B", "0001", [1])]);
+        }
+
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM blobs"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM blobs WHERE thread_id = 'run'"));
+
+        await using var reopened = new SqliteCheckpointer(_path);
+        var history = await reopened.ListAsync("run", "").ToListAsync();
+        Assert.Equal(4, history.Count);
+        Assert.All(history, h => Assert.Equal(h.Checkpoint.FieldVersions.Count, h.Fields.Count));
+        var t = (await reopened.GetAsync("t", "", null))!;
+        Assert.Equal([("A", new byte[] { 2 }), ("B", [1])], t.Fields.OrderBy(f => f.Field, StringComparer.Ordinal).Select(f => (f.Field, f.Data)));
+    }
+
+    [Fact]
+    public async Task A_file_of_schema_version_1_is_migrated_and_its_checkpoints_still_read()
+    {
+        // The layout version 1 wrote: values only in the blobs table, no blobs column in checkpoints. The body is the
+        // MessagePack array [{"A": "0001"}, [], [], [], {}]: field versions, next, sends, join progress, metadata.
+        await using (var connection = new SqliteConnection($"Data Source={_path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE dashflow_schema (version INTEGER NOT NULL); INSERT INTO dashflow_schema VALUES (1);
+                CREATE TABLE checkpoints (thread_id TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, parent_id TEXT, step INTEGER NOT NULL,
+                    source INTEGER NOT NULL, created_at INTEGER NOT NULL, schema_version INTEGER NOT NULL, body BLOB NOT NULL,
+                    PRIMARY KEY (thread_id, ns, id)) WITHOUT ROWID;
+                CREATE TABLE blobs (thread_id TEXT NOT NULL, ns TEXT NOT NULL, field TEXT NOT NULL, version TEXT NOT NULL, data BLOB NOT NULL,
+                    PRIMARY KEY (thread_id, ns, field, version)) WITHOUT ROWID;
+                CREATE TABLE writes (thread_id TEXT NOT NULL, ns TEXT NOT NULL, checkpoint_id TEXT NOT NULL, task_id TEXT NOT NULL, idx INTEGER NOT NULL,
+                    kind INTEGER NOT NULL, text TEXT, data BLOB, PRIMARY KEY (thread_id, ns, checkpoint_id, task_id, idx)) WITHOUT ROWID;
+                INSERT INTO checkpoints VALUES ('old', '', '0001', NULL, 0, 0, 0, 1, x'9581a141a43030303190909080');
+                INSERT INTO blobs VALUES ('old', '', 'A', '0001', x'0102');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new SqliteCheckpointer(_path);
+        Assert.Equal(SqliteCheckpointer.SchemaVersion, await store.GetSchemaVersionAsync());
+        var old = (await store.GetAsync("old", "", null))!;
+        Assert.Equal([1, 2], Assert.Single(old.Fields).Data);
+        await store.PutAsync(new Checkpoint { ThreadId = "old", Id = "0002", ParentId = "0001", FieldVersions = new Dictionary<string, string> { ["A"] = "0002" } }, [new FieldBlob("A", "0002", [3])]);
+        Assert.Equal([3], Assert.Single((await store.GetAsync("old", "", null))!.Fields).Data);
+    }
+
+    [Fact]
+    public async Task Corrupt_values_in_a_checkpoint_row_are_a_read_error_naming_thread_and_checkpoint()
+    {
+        await using var store = new SqliteCheckpointer(_path);
+        await store.PutAsync(new Checkpoint { ThreadId = "t", Id = "0001", FieldVersions = new Dictionary<string, string> { ["A"] = "0001" } }, [new FieldBlob("A", "0001", [1])]);
+        await ExecuteAsync("UPDATE checkpoints SET blobs = x'81a141c5ff'");
+
+        var error = await Assert.ThrowsAsync<CheckpointReadException>(async () => await store.GetAsync("t", "", null));
+
+        Assert.Equal(("t", "0001"), (error.ThreadId, error.CheckpointId));
+        Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
 }

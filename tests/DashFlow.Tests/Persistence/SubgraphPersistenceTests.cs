@@ -46,6 +46,19 @@ public sealed class SubgraphPersistenceTests
         var childCheckpoints = await _store.ListAsync(config.ThreadId!, "sub:1.0").ToListAsync();
         Assert.NotEmpty(childCheckpoints);
 
+        // The subgraph reads them itself, with the parent's store and the namespace: its own values and question.
+        var inner = await child.GetStateAsync(config with { Checkpointer = _store, CheckpointNamespace = "sub:1.0" });
+        Assert.Equal(["draft"], inner.Values.Log);
+        Assert.Equal(["review"], inner.Next);
+        Assert.Equal("approve the draft?", Assert.Single(inner.Interrupts).Value);
+        Assert.Equal("sub:1.0", inner.Config.CheckpointNamespace);
+        var innerHistory = await child.GetStateHistoryAsync(config with { Checkpointer = _store, CheckpointNamespace = "sub:1.0" }).ToListAsync();
+        Assert.Equal(childCheckpoints.Select(c => c.Checkpoint.Id), innerHistory.Select(h => h.Checkpoint.Id));
+        var wrong = await Assert.ThrowsAsync<CheckpointNotFoundException>(async () => await child.GetStateAsync(config with { Checkpointer = _store, CheckpointNamespace = "sub:9.0" }));
+        Assert.Contains("namespace 'sub:9.0'", wrong.Message, StringComparison.Ordinal);
+        var run = await Assert.ThrowsAsync<ArgumentException>(async () => await child.InvokeAsync((ChildState?)null, config with { Checkpointer = _store, CheckpointNamespace = "sub:1.0" }));
+        Assert.Contains("'sub:1.0'", run.Message, StringComparison.Ordinal);
+
         var final = await parent.InvokeAsync(new Command<DemoState> { Resume = "approved" }, config);
 
         Assert.Equal(["draft", "approved", "after"], final.Log);
