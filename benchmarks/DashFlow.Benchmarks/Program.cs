@@ -81,6 +81,7 @@ public static class Program
             ("S1 chain", same, new S1Chain().Setup),
             ("S2 in memory", same + stored, SetupAndCleanup(new S2Checkpoints { Store = CheckpointStore.Memory }, static b => b.Setup(), static b => b.Cleanup())),
             ("S2 on SQLite", same + stored, SetupAndCleanup(new S2Checkpoints { Store = CheckpointStore.Sqlite }, static b => b.Setup(), static b => b.Cleanup())),
+            ("S2 on SQLite, exclusive", same + stored, SetupAndCleanup(new S2Checkpoints { Store = CheckpointStore.SqliteExclusive }, static b => b.Setup(), static b => b.Cleanup())),
             ("S2 durability", "Sync and Async store all eleven checkpoints, Exit the last", SetupAndCleanup(new S2Durability(), static b => b.Setup(), static b => b.Cleanup())),
             ("S3 fan-out", same, new S3FanOut().Setup),
             ("S4 loop", same, new S4Loop().Setup),

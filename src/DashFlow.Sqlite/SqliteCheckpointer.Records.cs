@@ -8,6 +8,16 @@ namespace DashFlow.Sqlite;
 /// <summary>How a checkpoint row is encoded: its columns and its body (lists and maps as one MessagePack array).</summary>
 public sealed partial class SqliteCheckpointer
 {
+    /// <summary>A buffer that outgrew this is not kept for the thread's next checkpoint.</summary>
+    private const int MaxKeptBuffer = 64 * 1024;
+
+    /// <summary>
+    /// The encoding buffer of the calling thread, reused by every checkpoint it encodes (the bytes are copied out before
+    /// the call returns, and nothing awaits in between), so a checkpoint allocates its two byte arrays and nothing else.
+    /// </summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     /// <summary>
     /// The blobs a checkpoint introduces under its own id, for its row: a MessagePack map of field name to bytes; null
     /// when there are none. The others (under other versions) are returned for the blobs table.
@@ -16,8 +26,9 @@ public sealed partial class SqliteCheckpointer
     {
         others = null;
         var own = 0;
-        foreach (var blob in blobs)
+        for (var i = 0; i < blobs.Count; i++)
         {
+            var blob = blobs[i];
             if (blob.Version == checkpoint.Id)
             {
                 own++;
@@ -33,11 +44,12 @@ public sealed partial class SqliteCheckpointer
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
+        var buffer = RentBuffer();
         var writer = new MessagePackWriter(buffer);
         writer.WriteMapHeader(own);
-        foreach (var blob in blobs)
+        for (var i = 0; i < blobs.Count; i++)
         {
+            var blob = blobs[i];
             if (blob.Version == checkpoint.Id)
             {
                 writer.Write(blob.Field);
@@ -46,7 +58,27 @@ public sealed partial class SqliteCheckpointer
         }
 
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return CopyAndKeep(buffer);
+    }
+
+    private static ArrayBufferWriter<byte> RentBuffer()
+    {
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        t_buffer = null;
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
+
+    /// <summary>The written bytes; the buffer is kept for the thread's next encoding unless it grew large.</summary>
+    private static byte[] CopyAndKeep(ArrayBufferWriter<byte> buffer)
+    {
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= MaxKeptBuffer)
+        {
+            t_buffer = buffer;
+        }
+
+        return bytes;
     }
 
     private static Dictionary<string, byte[]> DecodeOwnBlobs(string threadId, string checkpointId, byte[] data)
@@ -91,27 +123,41 @@ public sealed partial class SqliteCheckpointer
     /// <summary>The checkpoint's lists and maps, as one MessagePack array.</summary>
     private static byte[] EncodeBody(Checkpoint checkpoint)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        var buffer = RentBuffer();
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(5);
         WriteMap(ref writer, checkpoint.FieldVersions);
         WriteList(ref writer, checkpoint.Next);
-        writer.WriteArrayHeader(checkpoint.Sends.Count);
-        foreach (var send in checkpoint.Sends)
+        var sends = checkpoint.Sends;
+        writer.WriteArrayHeader(sends.Count);
+        for (var i = 0; i < sends.Count; i++)
         {
             writer.WriteArrayHeader(2);
-            writer.Write(send.Node);
-            writer.Write(send.Arg);
+            writer.Write(sends[i].Node);
+            writer.Write(sends[i].Arg);
         }
 
         WriteList(ref writer, checkpoint.JoinProgress);
         WriteMap(ref writer, checkpoint.Metadata);
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return CopyAndKeep(buffer);
 
+        // Loops by index, and over a Dictionary (what the engine passes) with its struct enumerator: an enumerator
+        // through the interface would be one allocation per list and map.
         static void WriteMap(ref MessagePackWriter writer, IReadOnlyDictionary<string, string> map)
         {
             writer.WriteMapHeader(map.Count);
+            if (map is Dictionary<string, string> dictionary)
+            {
+                foreach (var (k, v) in dictionary)
+                {
+                    writer.Write(k);
+                    writer.Write(v);
+                }
+
+                return;
+            }
+
             foreach (var (k, v) in map)
             {
                 writer.Write(k);
@@ -122,9 +168,9 @@ public sealed partial class SqliteCheckpointer
         static void WriteList(ref MessagePackWriter writer, IReadOnlyList<string> list)
         {
             writer.WriteArrayHeader(list.Count);
-            foreach (var item in list)
+            for (var i = 0; i < list.Count; i++)
             {
-                writer.Write(item);
+                writer.Write(list[i]);
             }
         }
     }

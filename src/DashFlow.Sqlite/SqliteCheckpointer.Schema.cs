@@ -40,17 +40,34 @@ public sealed partial class SqliteCheckpointer
         ],
     ];
 
-    /// <summary>Turns on WAL and brings the schema up to <see cref="SchemaVersion"/>, once per instance.</summary>
+    /// <summary>
+    /// How long the first statement on a new connection waits for a locked file before the file counts as held. The
+    /// locks SQLite takes on its own (WAL recovery, the last connection's checkpoint when it closes) last milliseconds;
+    /// a checkpointer with exclusive locking holds its file until it is disposed.
+    /// </summary>
+    private const int HeldTimeoutSeconds = 1;
+
+    /// <summary>SQLITE_BUSY.</summary>
+    private const int SqliteBusy = 5;
+
+    /// <summary>
+    /// Turns on WAL and brings the schema up to <see cref="SchemaVersion"/>: once per instance in shared mode; in
+    /// exclusive mode on each connection it opens (one, unless a failure closed it), since this is where it takes the file.
+    /// </summary>
     private void Initialize(SqliteConnection connection)
     {
         lock (_initLock)
         {
-            if (_ready)
+            if (_ready && !_exclusive)
             {
                 return;
             }
 
-            Run(connection, "PRAGMA journal_mode = WAL");
+            Claim(connection);
+            if (_ready)
+            {
+                return;
+            }
 
             // BEGIN IMMEDIATE: two processes opening a new file at once migrate it one after the other.
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -62,17 +79,51 @@ public sealed partial class SqliteCheckpointer
                     $"The checkpoint file '{Path}' has schema version {version}, newer than this DashFlow.Sqlite ({SchemaVersion}); upgrade DashFlow.Sqlite to open it.");
             }
 
-            for (; version < SchemaVersion; version++)
+            if (version < SchemaVersion)
             {
-                foreach (var statement in s_migrations[version])
+                for (; version < SchemaVersion; version++)
                 {
-                    Run(connection, statement, transaction);
+                    foreach (var statement in s_migrations[version])
+                    {
+                        Run(connection, statement, transaction);
+                    }
                 }
+
+                Run(connection, $"DELETE FROM dashflow_schema; INSERT INTO dashflow_schema (version) VALUES ({SchemaVersion})", transaction);
             }
 
-            Run(connection, $"DELETE FROM dashflow_schema; INSERT INTO dashflow_schema (version) VALUES ({SchemaVersion})", transaction);
             transaction.Commit();
             _ready = true;
+        }
+    }
+
+    /// <summary>
+    /// The connection's first read of the file, which turns on WAL. A file held by a checkpointer with exclusive locking
+    /// (or, for one with exclusive locking, open anywhere else) shows here: SQLite answers SQLITE_BUSY, and
+    /// Microsoft.Data.Sqlite retries for the command's timeout, which is short here so that the call fails fast instead
+    /// of after the usual 30 seconds. In exclusive mode this statement takes the file's lock, kept until the connection
+    /// closes.
+    /// </summary>
+    private void Claim(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        command.CommandTimeout = HeldTimeoutSeconds;
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteBusy)
+        {
+            throw new InvalidOperationException(
+                _exclusive
+                    ? $"The checkpoint file '{Path}' is in use: a SqliteCheckpointer opened with ExclusiveLocking needs the file to itself, but another " +
+                      "checkpointer (with or without ExclusiveLocking, in this process or another) or another process has it open. Dispose the other " +
+                      "checkpointer or stop that process, then call again."
+                    : $"The checkpoint file '{Path}' is held by a SqliteCheckpointer opened with ExclusiveLocking (in this process or another), or " +
+                      "another process holds it locked. A checkpointer with ExclusiveLocking keeps the file until it is disposed: dispose it or stop " +
+                      "that process, then call again.",
+                e);
         }
     }
 

@@ -10,9 +10,11 @@ namespace DashFlow.Sqlite;
 /// </summary>
 /// <remarks>
 /// The checkpointer keeps its connections open, each with its statements compiled once, and writes from one connection
-/// at a time (SQLite has one writer per file anyway): a checkpoint costs one transaction of a few bound statements.
+/// at a time (SQLite has one writer per file anyway): a checkpoint usually costs one statement, its own transaction.
 /// Connections use <c>synchronous = NORMAL</c>: in WAL mode every committed checkpoint survives a crash of the process;
 /// only a power loss can undo the last commits. Dispose the checkpointer to close its connections.
+/// With <see cref="SqliteCheckpointerOptions.ExclusiveLocking"/> the checkpointer holds the file for itself, on one
+/// connection, and each checkpoint costs fewer system calls.
 /// </remarks>
 /// <example><code>
 /// await using var store = new SqliteCheckpointer("runs.db");
@@ -20,21 +22,26 @@ namespace DashFlow.Sqlite;
 /// </code></example>
 public sealed partial class SqliteCheckpointer : ICheckpointer, IDisposable, IAsyncDisposable
 {
-    /// <summary>Idle connections kept open beyond this many are closed.</summary>
-    private const int MaxIdleSessions = 8;
-
-    private readonly string _connectionString;
-    private readonly Lock _initLock = new();
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly Stack<SqliteSession> _idle = new();
-    private volatile bool _ready;
-    private volatile bool _disposed;
-
     /// <summary>Opens (or creates) the database file. The file is created, and its schema migrated, on first use.</summary>
     /// <param name="path">The file's path.</param>
     public SqliteCheckpointer(string path)
+        : this(path, new SqliteCheckpointerOptions())
+    {
+    }
+
+    /// <summary>Opens (or creates) the database file. The file is created, and its schema migrated, on first use.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="options">How the file is used; see <see cref="SqliteCheckpointerOptions.ExclusiveLocking"/>.</param>
+    /// <remarks>
+    /// Nothing touches the file until the first call. With <see cref="SqliteCheckpointerOptions.ExclusiveLocking"/>,
+    /// the first call takes the file and any call throws <see cref="InvalidOperationException"/> while another
+    /// checkpointer or program holds it.
+    /// </remarks>
+    public SqliteCheckpointer(string path, SqliteCheckpointerOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(options);
+        _exclusive = options.ExclusiveLocking;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -52,37 +59,16 @@ public sealed partial class SqliteCheckpointer : ICheckpointer, IDisposable, IAs
     public string Path { get; }
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">
+    /// The file is held by a checkpointer opened with <see cref="SqliteCheckpointerOptions.ExclusiveLocking"/> (or, for one
+    /// opened with it, by any other checkpointer or program).
+    /// </exception>
     public ValueTask<CheckpointTuple?> GetAsync(string threadId, string checkpointNamespace, string? checkpointId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(session =>
-        {
-            // One read transaction: the checkpoint, its blobs and its writes come from the same snapshot of the file.
-            session.Execute(Statement.BeginRead);
-            try
-            {
-                Checkpoint? checkpoint = null;
-                byte[]? own = null;
-                using (var reader = checkpointId is null
-                    ? session.Query(Statement.SelectLatest, threadId, checkpointNamespace)
-                    : session.Query(Statement.SelectById, threadId, checkpointNamespace, checkpointId))
-                {
-                    if (reader.Read())
-                    {
-                        checkpoint = ReadCheckpoint(reader, threadId, checkpointNamespace);
-                        own = OwnBlobsColumn(reader);
-                    }
-                }
-
-                return checkpoint is null ? null : Tuple(session, checkpoint, own, null);
-            }
-            finally
-            {
-                session.Execute(Statement.Commit);
-            }
-        }));
+        return ReadAsync((threadId, checkpointNamespace, checkpointId, _exclusive), static (session, get) => Get(session, get.threadId, get.checkpointNamespace, get.checkpointId, get._exclusive), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -95,81 +81,29 @@ public sealed partial class SqliteCheckpointer : ICheckpointer, IDisposable, IAs
 
         // The page is read whole and the connection given back before the caller sees the first item, so a slow
         // consumer never holds a connection (nor a read snapshot that stops the WAL from being checkpointed).
-        var tuples = Read(session =>
-        {
-            session.Execute(Statement.BeginRead);
-            try
-            {
-                var checkpoints = new List<(Checkpoint Checkpoint, byte[]? Own)>();
-                using (var reader = session.Query(Statement.SelectPage, threadId, checkpointNamespace, options?.Before))
-                {
-                    while ((options?.Limit is not { } max || checkpoints.Count < max) && reader.Read())
-                    {
-                        var checkpoint = ReadCheckpoint(reader, threadId, checkpointNamespace);
-                        if (options?.Metadata is { } filter && !filter.All(p => checkpoint.Metadata.TryGetValue(p.Key, out var v) && v == p.Value))
-                        {
-                            continue;
-                        }
-
-                        checkpoints.Add((checkpoint, OwnBlobsColumn(reader)));
-                    }
-                }
-
-                // Checkpoints of one page share field versions: each version's row is read once.
-                var rows = new Dictionary<string, Dictionary<string, byte[]>?>(StringComparer.Ordinal);
-                return checkpoints.ConvertAll(c => Tuple(session, c.Checkpoint, c.Own, rows));
-            }
-            finally
-            {
-                session.Execute(Statement.Commit);
-            }
-        });
-
+        var tuples = await ReadAsync((threadId, checkpointNamespace, options, _exclusive), static (session, list) => List(session, list.threadId, list.checkpointNamespace, list.options, list._exclusive), cancellationToken).ConfigureAwait(false);
         foreach (var tuple in tuples)
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return tuple;
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The file is held by another checkpointer (see <see cref="GetAsync"/>).</exception>
     public ValueTask PutAsync(Checkpoint checkpoint, IReadOnlyList<FieldBlob> newBlobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(newBlobs);
         var body = EncodeBody(checkpoint);
         var own = EncodeOwnBlobs(checkpoint, newBlobs, out var others);
+
+        // Usually one statement, which is its own transaction. Values under other versions than the checkpoint's id go
+        // to the blobs table, in one transaction with the checkpoint.
         return WriteAsync(
-            (checkpoint, own, others, body),
-            static (session, put) =>
-            {
-                var (checkpoint, own, others, body) = put;
-                if (checkpoint.Source != CheckpointSource.Fork)
-                {
-                    // Inside the write transaction: no other writer, in any process, can come between this check and the insert.
-                    CheckpointConflictException.ThrowIfNotLatest(checkpoint, session.Scalar(Statement.SelectLatestId, checkpoint.ThreadId, checkpoint.Namespace) as string);
-                }
-
-                foreach (var blob in others ?? [])
-                {
-                    session.Execute(Statement.InsertBlob, checkpoint.ThreadId, checkpoint.Namespace, blob.Field, blob.Version, blob.Data);
-                }
-
-                session.Execute(
-                    Statement.InsertCheckpoint,
-                    checkpoint.ThreadId,
-                    checkpoint.Namespace,
-                    checkpoint.Id,
-                    checkpoint.ParentId,
-                    checkpoint.Step,
-                    (int)checkpoint.Source,
-                    checkpoint.CreatedAt.UtcTicks,
-                    checkpoint.SchemaVersion,
-                    body,
-                    own);
-            },
+            (checkpoint, body, own, others),
+            static (session, put) => Put(session, put.checkpoint, put.body, put.own, put.others),
+            transaction: others is not null,
             cancellationToken);
     }
 
@@ -189,12 +123,14 @@ public sealed partial class SqliteCheckpointer : ICheckpointer, IDisposable, IAs
             (threadId, checkpointNamespace, checkpointId, writes),
             static (session, put) =>
             {
-                foreach (var write in put.writes)
+                for (var i = 0; i < put.writes.Count; i++)
                 {
+                    var write = put.writes[i];
                     session.Execute(
                         Statement.InsertWrite, put.threadId, put.checkpointNamespace, put.checkpointId, write.TaskId, write.Index, (int)write.Kind, write.Text, write.Data);
                 }
             },
+            transaction: writes.Count > 1,
             cancellationToken);
     }
 
@@ -210,6 +146,7 @@ public sealed partial class SqliteCheckpointer : ICheckpointer, IDisposable, IAs
                 session.Execute(Statement.DeleteBlobs, thread);
                 session.Execute(Statement.DeleteWrites, thread);
             },
+            transaction: true,
             cancellationToken);
     }
 
@@ -217,161 +154,199 @@ public sealed partial class SqliteCheckpointer : ICheckpointer, IDisposable, IAs
     public async IAsyncEnumerable<string> ListThreadsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var threads = Read(session =>
-        {
-            var list = new List<string>();
-            using var reader = session.Query(Statement.SelectThreads);
-            while (reader.Read())
+        var threads = await ReadAsync(
+            0,
+            static (session, _) =>
             {
-                list.Add(reader.GetString(0));
-            }
+                var list = new List<string>();
+                using var reader = session.Query(Statement.SelectThreads);
+                while (reader.Read())
+                {
+                    list.Add(reader.GetString(0));
+                }
 
-            return list;
-        });
+                return list;
+            },
+            cancellationToken).ConfigureAwait(false);
 
         foreach (var thread in threads)
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return thread;
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>Reads the file's schema version, creating or migrating the file first if this instance has not yet.</summary>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The version.</returns>
+    /// <exception cref="InvalidOperationException">The file is held by another checkpointer (see <see cref="GetAsync"/>).</exception>
     public ValueTask<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(session => ReadVersion(session.Connection, null)));
-    }
-
-    /// <summary>Closes the checkpointer's connections. Calls still running finish first; later calls throw.</summary>
-    public void Dispose()
-    {
-        _disposed = true;
-        lock (_idle)
-        {
-            while (_idle.TryPop(out var session))
-            {
-                session.Dispose();
-            }
-        }
-    }
-
-    /// <inheritdoc cref="Dispose"/>
-    /// <returns>A completed task.</returns>
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
+        return ReadAsync(0, static (session, _) => ReadVersion(session.Connection, null), cancellationToken);
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a write transaction. One write at a time per checkpointer: the others wait here,
-    /// without a thread, rather than in SQLite's busy loop.
+    /// Closes the checkpointer's connections, and so gives up the file if it holds it
+    /// (<see cref="SqliteCheckpointerOptions.ExclusiveLocking"/>). Calls still running finish first; later calls throw.
     /// </summary>
-    private async ValueTask WriteAsync<TArg>(TArg arg, Action<SqliteSession, TArg> work, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _disposed = true;
+        if (_exclusive)
+        {
+            // The one connection is in use only under the gate: wait for the call that has it.
+            _writeGate.Wait();
+            CloseHeld();
+            return;
+        }
+
+        CloseIdle();
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    /// <returns>A task that completes when the connections are closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        if (_exclusive)
+        {
+            await _writeGate.WaitAsync().ConfigureAwait(false);
+            CloseHeld();
+            return;
+        }
+
+        CloseIdle();
+    }
+
+    /// <summary>
+    /// The checkpoint, or null. A thread with no checkpoint (the start of every new thread) costs one statement: a single
+    /// statement reads from one snapshot of the file.
+    /// </summary>
+    private static CheckpointTuple? Get(SqliteSession session, string threadId, string ns, string? checkpointId, bool alone)
+    {
+        if (alone)
+        {
+            // The held file has one connection, used by one call at a time: nothing can change between the statements.
+            return Find(session, threadId, ns, checkpointId);
+        }
+
+        using (var probe = Select(session, threadId, ns, checkpointId))
+        {
+            if (!probe.Read())
+            {
+                return null;
+            }
+        }
+
+        // Found: read it again inside one read transaction, so that the checkpoint, its blobs and its writes all come from
+        // the same snapshot of the file, whatever other connections commit meanwhile.
+        session.Execute(Statement.BeginRead);
         try
         {
-            var session = Rent();
-            var healthy = false;
-            try
-            {
-                session.Execute(Statement.Begin);
-                try
-                {
-                    work(session, arg);
-                    session.Execute(Statement.Commit);
-                }
-                catch
-                {
-                    // A refused or failed write leaves the connection usable once it is rolled back.
-                    session.Execute(Statement.Rollback);
-                    healthy = true;
-                    throw;
-                }
-
-                healthy = true;
-            }
-            finally
-            {
-                Return(session, healthy);
-            }
+            return Find(session, threadId, ns, checkpointId);
         }
         finally
         {
-            _writeGate.Release();
+            session.Execute(Statement.Commit);
         }
     }
 
-    private T Read<T>(Func<SqliteSession, T> work)
+    private static CheckpointTuple? Find(SqliteSession session, string threadId, string ns, string? checkpointId)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var session = Rent();
-        var healthy = false;
+        Checkpoint checkpoint;
+        byte[]? own;
+        using (var reader = Select(session, threadId, ns, checkpointId))
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            checkpoint = ReadCheckpoint(reader, threadId, ns);
+            own = OwnBlobsColumn(reader);
+        }
+
+        return Tuple(session, checkpoint, own, null);
+    }
+
+    private static SqliteDataReader Select(SqliteSession session, string threadId, string ns, string? checkpointId) => checkpointId is null
+        ? session.Query(Statement.SelectLatest, threadId, ns)
+        : session.Query(Statement.SelectById, threadId, ns, checkpointId);
+
+    private static List<CheckpointTuple> List(SqliteSession session, string threadId, string ns, CheckpointListOptions? options, bool alone)
+    {
+        // One read transaction: the page, its blobs and its writes come from the same snapshot of the file (a held
+        // file needs none: nothing else can change it).
+        if (!alone)
+        {
+            session.Execute(Statement.BeginRead);
+        }
+
         try
         {
-            var result = work(session);
-            healthy = true;
-            return result;
+            var checkpoints = new List<(Checkpoint Checkpoint, byte[]? Own)>();
+            using (var reader = session.Query(Statement.SelectPage, threadId, ns, options?.Before))
+            {
+                while ((options?.Limit is not { } max || checkpoints.Count < max) && reader.Read())
+                {
+                    var checkpoint = ReadCheckpoint(reader, threadId, ns);
+                    if (options?.Metadata is { } filter && !filter.All(p => checkpoint.Metadata.TryGetValue(p.Key, out var v) && v == p.Value))
+                    {
+                        continue;
+                    }
+
+                    checkpoints.Add((checkpoint, OwnBlobsColumn(reader)));
+                }
+            }
+
+            // Checkpoints of one page share field versions: each version's row is read once.
+            var rows = new Dictionary<string, Dictionary<string, byte[]>?>(StringComparer.Ordinal);
+            return checkpoints.ConvertAll(c => Tuple(session, c.Checkpoint, c.Own, rows));
         }
         finally
         {
-            Return(session, healthy);
+            if (!alone)
+            {
+                session.Execute(Statement.Commit);
+            }
         }
     }
 
-    private SqliteSession Rent()
+    private static void Put(SqliteSession session, Checkpoint checkpoint, byte[] body, byte[]? own, List<FieldBlob>? others)
     {
-        lock (_idle)
-        {
-            if (_idle.TryPop(out var idle))
-            {
-                return idle;
-            }
-        }
-
-        var connection = new SqliteConnection(_connectionString);
+        // A fork starts a branch off an older checkpoint: it is not checked against the latest.
+        var fork = checkpoint.Source == CheckpointSource.Fork;
         try
         {
-            connection.Open();
-            if (!_ready)
-            {
-                Initialize(connection);
-            }
-
-            // The setting belongs to each connection, not to the file.
-            Run(connection, "PRAGMA synchronous = NORMAL");
-            return new SqliteSession(connection);
+            session.Execute(
+                fork ? Statement.InsertCheckpoint : Statement.PutCheckpoint,
+                checkpoint.ThreadId,
+                checkpoint.Namespace,
+                checkpoint.Id,
+                checkpoint.ParentId,
+                checkpoint.Step,
+                (int)checkpoint.Source,
+                checkpoint.CreatedAt.UtcTicks,
+                checkpoint.SchemaVersion,
+                body,
+                own);
         }
-        catch
+        catch (SqliteException e) when (!fork && e.SqliteExtendedErrorCode == SqliteConstraintNotNull)
         {
-            connection.Dispose();
+            // The statement refused the checkpoint (see Statement.PutCheckpoint) and stored nothing. The latest id is read
+            // only now, for the error; if the checkpoint does follow it, the NULL came from elsewhere and the error stands.
+            CheckpointConflictException.ThrowIfNotLatest(checkpoint, session.Scalar(Statement.SelectLatestId, checkpoint.ThreadId, checkpoint.Namespace) as string);
             throw;
         }
-    }
 
-    /// <summary>Keeps a session for the next call, unless it failed (its state is unknown) or enough are idle.</summary>
-    private void Return(SqliteSession session, bool healthy)
-    {
-        if (healthy && !_disposed)
+        if (others is not null)
         {
-            lock (_idle)
+            foreach (var blob in others)
             {
-                if (_idle.Count < MaxIdleSessions)
-                {
-                    _idle.Push(session);
-                    return;
-                }
+                session.Execute(Statement.InsertBlob, checkpoint.ThreadId, checkpoint.Namespace, blob.Field, blob.Version, blob.Data);
             }
         }
-
-        session.Dispose();
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ internal enum Statement
     BeginRead,
     Commit,
     Rollback,
+    PutCheckpoint,
     InsertCheckpoint,
     InsertBlob,
     InsertWrite,
@@ -34,6 +35,9 @@ internal enum Statement
 internal sealed class SqliteSession : IDisposable
 {
     private const string CheckpointColumns = "id, parent_id, step, source, created_at, schema_version, body, blobs";
+
+    /// <summary>The thread's latest checkpoint id in a namespace (ids are time-ordered).</summary>
+    private const string LatestId = "SELECT id FROM checkpoints WHERE thread_id = $t AND ns = $n ORDER BY id DESC LIMIT 1";
 
     private static readonly (string Sql, string[] Parameters)[] s_statements = Build();
 
@@ -102,6 +106,17 @@ internal sealed class SqliteSession : IDisposable
         Add(Statement.BeginRead, "BEGIN");
         Add(Statement.Commit, "COMMIT");
         Add(Statement.Rollback, "ROLLBACK");
+
+        // The check that a checkpoint follows its thread's latest and the insert, in one statement: a statement is
+        // atomic, so no other writer (in any process) can come between them. A checkpoint that does not follow gets a
+        // NULL step, which the NOT NULL column refuses (SQLITE_CONSTRAINT_NOTNULL, and nothing is written). The same
+        // check as INSERT ... SELECT ... WHERE would make SQLite copy the row through a temporary table first, because
+        // the SELECT reads the table it inserts into: measurably slower than this VALUES row.
+        Add(
+            Statement.PutCheckpoint,
+            "INSERT OR REPLACE INTO checkpoints (thread_id, ns, id, parent_id, step, source, created_at, schema_version, body, blobs) " +
+            $"VALUES ($t, $n, $id, $p, CASE WHEN ({LatestId}) IS $p OR ({LatestId}) = $id THEN $s END, $src, $at, $sv, $body, $blobs)",
+            "$t", "$n", "$id", "$p", "$s", "$src", "$at", "$sv", "$body", "$blobs");
         Add(
             Statement.InsertCheckpoint,
             "INSERT OR REPLACE INTO checkpoints (thread_id, ns, id, parent_id, step, source, created_at, schema_version, body, blobs) " +
@@ -113,7 +128,7 @@ internal sealed class SqliteSession : IDisposable
             "INSERT OR REPLACE INTO writes (thread_id, ns, checkpoint_id, task_id, idx, kind, text, data) VALUES ($t, $n, $c, $task, $i, $k, $text, $d)",
             "$t", "$n", "$c", "$task", "$i", "$k", "$text", "$d");
         Add(Statement.SelectLatest, $"SELECT {CheckpointColumns} FROM checkpoints WHERE thread_id = $t AND ns = $n ORDER BY id DESC LIMIT 1", "$t", "$n");
-        Add(Statement.SelectLatestId, "SELECT id FROM checkpoints WHERE thread_id = $t AND ns = $n ORDER BY id DESC LIMIT 1", "$t", "$n");
+        Add(Statement.SelectLatestId, LatestId, "$t", "$n");
         Add(Statement.SelectById, $"SELECT {CheckpointColumns} FROM checkpoints WHERE thread_id = $t AND ns = $n AND id = $id", "$t", "$n", "$id");
         Add(
             Statement.SelectPage,

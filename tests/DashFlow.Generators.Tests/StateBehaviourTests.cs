@@ -210,10 +210,10 @@ public sealed class StateBehaviourTests
         Assert.Equal(
             ["Query", "Note", "Log", "Numbers", "Tags", "Pages", "Scores", "Labels", "Tokens", "Elapsed", "Best", "Lowest", "Summary", "Path"],
             schema.Fields.Select(f => f.Name));
-        Assert.Equal(new StateField("Log", typeof(ImmutableList<string>), ReducerKind.Append), schema.Fields[2]);
-        Assert.Equal(new StateField("Note", typeof(string), ReducerKind.Replace), schema.Fields[1]);
-        Assert.Equal(new StateField("Summary", typeof(string), ReducerKind.Custom, typeof(LongestString)), schema.Fields[12]);
-        Assert.Equal(new StateField("Path", typeof(string), ReducerKind.Custom, typeof(PathJoin)), schema.Fields[13]);
+        Assert.Equal(new StateField("Log", typeof(ImmutableList<string>), ReducerKind.Append) { IsImmutable = true }, schema.Fields[2]);
+        Assert.Equal(new StateField("Note", typeof(string), ReducerKind.Replace) { IsImmutable = true }, schema.Fields[1]);
+        Assert.Equal(new StateField("Summary", typeof(string), ReducerKind.Custom, typeof(LongestString)) { IsImmutable = true }, schema.Fields[12]);
+        Assert.Equal(new StateField("Path", typeof(string), ReducerKind.Custom, typeof(PathJoin)) { IsImmutable = true }, schema.Fields[13]);
         Assert.Equal(8, schema.IndexOf("Tokens"));
     }
 

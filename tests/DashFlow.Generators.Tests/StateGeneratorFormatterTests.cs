@@ -173,6 +173,79 @@ public sealed partial class StateGeneratorFormatterTests
     }
 
     [Fact]
+    public void OnlyValuesNothingCanChangeAndNoCodecStoresAreMarkedImmutable()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            namespace Samples;
+
+            public enum Mood { Calm, Busy }
+
+            public sealed record Point(int X, int Y);
+
+            public readonly record struct Celsius(double Degrees);
+
+            public sealed class Upper : IFieldCodec<string>
+            {
+                public static void Write(System.Buffers.IBufferWriter<byte> output, string value) { }
+                public static string Read(ReadOnlySpan<byte> data) => "";
+            }
+
+            public sealed class CelsiusCodec : IFieldCodec<Celsius>
+            {
+                public static void Write(System.Buffers.IBufferWriter<byte> output, Celsius value) { }
+                public static Celsius Read(ReadOnlySpan<byte> data) => default;
+            }
+
+            [GraphState]
+            public partial record S
+            {
+                public int Count { get; init; }
+                public string Name { get; init; } = "";
+                public Mood? Mood { get; init; }
+                public DateTimeOffset At { get; init; }
+                [Reducer(Append)] public ImmutableList<string> Log { get; init; } = [];
+                [Reducer(Merge)] public ImmutableDictionary<string, ImmutableArray<int>> Scores { get; init; } = ImmutableDictionary<string, ImmutableArray<int>>.Empty;
+                public (string Key, long Value) Pair { get; init; }
+                public List<string> Mutable { get; init; } = [];
+                public int[] Numbers { get; init; } = [];
+                public Point? Where { get; init; }
+                public ImmutableList<List<int>> Nested { get; init; } = [];
+                [FieldCodec(typeof(Upper))] public string Coded { get; init; } = "";
+                public ImmutableArray<Celsius> Readings { get; init; } = [];
+            }
+            """);
+
+        var model = Parse(compilation, "S").Model!;
+
+        Assert.Equal(
+            ["Count", "Name", "Mood", "At", "Log", "Scores", "Pair"],
+            model.Fields.Where(f => f.IsImmutable).Select(f => f.Name));
+
+        // A codec registered for a type in the assembly makes every field holding it go through the codec.
+        var registered = GeneratorHarness.CreateCompilation(Usings + """
+            [assembly: FieldCodec(typeof(Samples.Celsius), typeof(Samples.CelsiusCodec))]
+            namespace Samples;
+
+            public readonly record struct Celsius(double Degrees);
+
+            public sealed class CelsiusCodec : IFieldCodec<Celsius>
+            {
+                public static void Write(System.Buffers.IBufferWriter<byte> output, Celsius value) { }
+                public static Celsius Read(ReadOnlySpan<byte> data) => default;
+            }
+
+            [GraphState]
+            public partial record S
+            {
+                public ImmutableArray<Celsius> Readings { get; init; } = [];
+                public ImmutableArray<double> Plain { get; init; } = [];
+            }
+            """);
+
+        Assert.Equal(["Plain"], Parse(registered, "S").Model!.Fields.Where(f => f.IsImmutable).Select(f => f.Name));
+    }
+
+    [Fact]
     public void ACodecThatDoesNotFitIsListedAndIgnored()
     {
         var compilation = GeneratorHarness.CreateCompilation(Usings + """

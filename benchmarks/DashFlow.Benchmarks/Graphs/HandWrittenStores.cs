@@ -77,14 +77,15 @@ public sealed class SqliteStateLog : IStateLog, IDisposable
 
     /// <summary>Creates the file and its tables.</summary>
     /// <param name="path">The database file (new).</param>
-    public SqliteStateLog(string path)
+    /// <param name="exclusive">Whether the connection holds the file (<c>locking_mode = EXCLUSIVE</c>), with no shared-memory locks per transaction.</param>
+    public SqliteStateLog(string path, bool exclusive = false)
     {
         Path = path;
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         using (var setup = _connection.CreateCommand())
         {
-            setup.CommandText = """
+            setup.CommandText = (exclusive ? "PRAGMA locking_mode = EXCLUSIVE;\n" : "") + """
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = NORMAL;
                 CREATE TABLE states (thread_id TEXT NOT NULL, step INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (thread_id, step)) WITHOUT ROWID;

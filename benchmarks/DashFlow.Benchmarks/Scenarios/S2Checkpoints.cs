@@ -18,6 +18,8 @@ namespace DashFlow.Benchmarks.Scenarios;
 /// <item><see cref="CheckpointStore.Sqlite"/>: <see cref="SqliteCheckpointer"/> on a file (WAL); the hand-written program
 /// inserts each step's state into its own table of a file set up the same way; Agent Framework, which has no SQLite
 /// store, writes its JSON checkpoints to files (<see cref="FileSystemJsonCheckpointStore"/>).</item>
+/// <item><see cref="CheckpointStore.SqliteExclusive"/>: the same, with the file held by one connection
+/// (<see cref="SqliteCheckpointerOptions.ExclusiveLocking"/>; the hand-written program sets the same pragma).</item>
 /// </list>
 /// <c>S2_DashFlowWithoutCheckpoints</c> is the S1 run of the generated chain (no checkpointer), measured in the same run,
 /// so that the cost of checkpointing reads off directly (the target: S2 in memory under twice S1).
@@ -42,13 +44,13 @@ public class S2Checkpoints
     private StoreRotation<ICheckpointer> _builderStores = null!;
     private StoreRotation<AgentFrameworkStore> _agentFrameworkStores = null!;
 
-    [Params(CheckpointStore.Memory, CheckpointStore.Sqlite)]
+    [Params(CheckpointStore.Memory, CheckpointStore.Sqlite, CheckpointStore.SqliteExclusive)]
     public CheckpointStore Store { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _files = Store == CheckpointStore.Sqlite ? new ScratchFiles("s2") : null;
+        _files = Store == CheckpointStore.Memory ? null : new ScratchFiles("s2");
         _generated = new ChainGraph().Compile();
         _builder = BuilderGraphs.Chain();
         _agentFramework = AgentFrameworkWorkflows.Chain();

@@ -8,4 +8,10 @@ public enum CheckpointStore
 
     /// <summary>A SQLite file in WAL mode: DashFlow's <c>SqliteCheckpointer</c>, the hand-written program's own table.</summary>
     Sqlite,
+
+    /// <summary>
+    /// <see cref="Sqlite"/> with the file held by one connection (<c>locking_mode = EXCLUSIVE</c>): DashFlow's
+    /// <c>SqliteCheckpointerOptions.ExclusiveLocking</c>, and the same setting in the hand-written program.
+    /// </summary>
+    SqliteExclusive,
 }

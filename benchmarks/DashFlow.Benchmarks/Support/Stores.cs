@@ -11,7 +11,7 @@ public static class Stores
     public static StoreRotation<ICheckpointer> DashFlow(CheckpointStore kind, int runsPerStore, ScratchFiles? files, string name) => kind switch
     {
         CheckpointStore.Memory => new(runsPerStore, static () => new InMemoryCheckpointer(), static _ => { }),
-        _ => new(runsPerStore, () => new SqliteCheckpointer(Files(files).NewPath(name)), static s =>
+        _ => new(runsPerStore, () => new SqliteCheckpointer(Files(files).NewPath(name), new SqliteCheckpointerOptions { ExclusiveLocking = kind == CheckpointStore.SqliteExclusive }), static s =>
         {
             var store = (SqliteCheckpointer)s;
             store.Dispose();
@@ -23,7 +23,7 @@ public static class Stores
     public static StoreRotation<IStateLog> HandWritten(CheckpointStore kind, int runsPerStore, ScratchFiles? files, string name) => kind switch
     {
         CheckpointStore.Memory => new(runsPerStore, static () => new MemoryStateLog(), static _ => { }),
-        _ => new(runsPerStore, () => new SqliteStateLog(Files(files).NewPath(name)), static s =>
+        _ => new(runsPerStore, () => new SqliteStateLog(Files(files).NewPath(name), exclusive: kind == CheckpointStore.SqliteExclusive), static s =>
         {
             var log = (SqliteStateLog)s;
             log.Dispose();

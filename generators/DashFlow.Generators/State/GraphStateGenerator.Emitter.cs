@@ -77,7 +77,8 @@ public sealed partial class GraphStateGenerator
             foreach (var field in model.Fields)
             {
                 var custom = field.Reducer == ReducerKind.Custom && field.CustomReducerType is { } reducerType ? $", typeof({reducerType})" : "";
-                writer.WriteLine($"new({Literal(field.Name)}, typeof({field.TypeOfType}), global::DashFlow.ReducerKind.{field.Reducer}{custom}),");
+                var immutable = field.IsImmutable ? " { IsImmutable = true }" : "";
+                writer.WriteLine($"new({Literal(field.Name)}, typeof({field.TypeOfType}), global::DashFlow.ReducerKind.{field.Reducer}{custom}){immutable},");
             }
 
             writer.Indentation--;

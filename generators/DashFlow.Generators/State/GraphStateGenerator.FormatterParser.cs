@@ -92,6 +92,61 @@ public sealed partial class GraphStateGenerator
             return formatter;
         }
 
+        /// <summary>
+        /// Whether a field of <paramref name="type"/> holds a value nothing can change and DashFlow's own formatters store
+        /// (no <c>[FieldCodec]</c> on the member or on any type in it): numbers, strings, enums, dates and times, and
+        /// immutable collections, tuples and nullables of those. Such a value may be kept as it is instead of its bytes.
+        /// </summary>
+        public bool IsImmutable(ISymbol member, ITypeSymbol type) => CodecTable.MemberCodec(member) is null && IsImmutable(type);
+
+        private bool IsImmutable(ITypeSymbol type)
+        {
+            if (codecs.CodecFor(type) is not null)
+            {
+                return false;
+            }
+
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                return true;
+            }
+
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char
+                    or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                    or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+                    or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal or SpecialType.System_DateTime:
+                    return true;
+            }
+
+            if (type is not INamedTypeSymbol named)
+            {
+                // Arrays can be written to.
+                return false;
+            }
+
+            var composed = (Namespace(named), named.MetadataName) switch
+            {
+                ("System", "TimeSpan" or "DateTimeOffset" or "Guid" or "DateOnly" or "TimeOnly" or "Uri" or "Version") => (bool?)true,
+                ("System.Numerics", "BigInteger") => true,
+                ("System", "Nullable`1") => false,
+                ("System", var name) when name.StartsWith("ValueTuple`", StringComparison.Ordinal) => false,
+                ("System.Collections.Generic", "KeyValuePair`2") => false,
+                ("System.Collections.Immutable", "ImmutableArray`1" or "ImmutableList`1" or "ImmutableHashSet`1" or "ImmutableSortedSet`1"
+                    or "ImmutableDictionary`2" or "ImmutableSortedDictionary`2" or "ImmutableQueue`1" or "ImmutableStack`1") => false,
+                _ => null,
+            };
+
+            // A composition is as immutable as what it holds.
+            return composed switch
+            {
+                true => true,
+                false => named.TypeArguments.All(IsImmutable),
+                null => false,
+            };
+        }
+
         private static string CodecExpression(ITypeSymbol type, string codec) => $"{Formatters}.Codec<{TypeOf(type)}, {codec}>()";
 
         private static string? BuiltIn(ITypeSymbol type)

@@ -338,7 +338,8 @@ public sealed partial class GraphStateGenerator
             CustomReducerTypeArgument: customTypeArgument,
             DiffBySubtraction: diffBySubtraction,
             AddMessagesType: addMessagesType,
-            Formatter: formatter);
+            Formatter: formatter,
+            IsImmutable: formatters.IsImmutable(property, fieldType));
     }
 
     /// <summary>Reads <c>[Reducer(...)]</c>: the kind, the custom reducer type, and whether the value is a known reducer.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using DashFlow.Persistence;
 
@@ -46,6 +47,9 @@ internal sealed partial class PregelRun<TState>
         public string?[] Versions { get; set; } = new string?[TState.Schema.Fields.Length];
 
         public TState? Stored { get; set; }
+
+        /// <summary>Scratch for the values of the fields a checkpoint stores anew, one slot per field, reused by each checkpoint.</summary>
+        public object?[]? Changed { get; set; }
 
         public Checkpoint? ExitDraft { get; set; }
 
@@ -543,7 +547,8 @@ internal sealed partial class PregelRun<TState>
     private ValueTask SaveCheckpointAsync(CheckpointSource source)
     {
         var p = _p!;
-        var id = CheckpointIds.New(_graph.TimeProvider);
+        var now = _graph.TimeProvider.GetUtcNow();
+        var id = CheckpointIds.New(now);
 
         // Exact-size arrays and shared empties: a checkpoint per superstep must not cost more than it says.
         var count = 0;
@@ -552,13 +557,26 @@ internal sealed partial class PregelRun<TState>
             count += _triggered[i] ? 1 : 0;
         }
 
-        var next = count == 0 ? [] : new string[count];
-        for (int i = 0, n = 0; n < count; i++)
+        IReadOnlyList<string> next = [];
+        if (count == 1)
         {
-            if (_triggered[i])
+            // One node next, the usual case: its list is made once per node and shared (it cannot be changed).
+            var node = Array.IndexOf(_triggered, true);
+            _singleNext ??= new IReadOnlyList<string>[_triggered.Length];
+            next = _singleNext[node] ??= ImmutableArray.Create(_graph.Nodes[node].Name);
+        }
+        else if (count > 1)
+        {
+            var names = new string[count];
+            for (int i = 0, n = 0; n < count; i++)
             {
-                next[n++] = _graph.Nodes[i].Name;
+                if (_triggered[i])
+                {
+                    names[n++] = _graph.Nodes[i].Name;
+                }
             }
+
+            next = names;
         }
 
         IReadOnlyList<PendingSend> sends = [];
@@ -591,20 +609,19 @@ internal sealed partial class PregelRun<TState>
             joins = seen;
         }
 
-        var metadata = new Dictionary<string, string>(2 + (p.UserMetadata?.Count ?? 0), StringComparer.Ordinal)
-        {
-            ["source"] = SourceNames[(int)source],
-            ["step"] = _step.ToString(CultureInfo.InvariantCulture),
-        };
+        IReadOnlyDictionary<string, string> metadata = EngineMetadata(source, _step);
         if (p.UserMetadata is { } user)
         {
+            var all = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
             foreach (var (key, value) in user)
             {
                 if (value is string or IFormattable)
                 {
-                    metadata.TryAdd(key, Convert.ToString(value, CultureInfo.InvariantCulture)!);
+                    all.TryAdd(key, Convert.ToString(value, CultureInfo.InvariantCulture)!);
                 }
             }
+
+            metadata = all;
         }
 
         // With Exit durability the checkpoint is a draft until the run ends: its fields are encoded only if it is stored.
@@ -618,9 +635,9 @@ internal sealed partial class PregelRun<TState>
             ParentId = p.CheckpointId,
             Step = _step,
             Source = source,
-            CreatedAt = _graph.TimeProvider.GetUtcNow(),
+            CreatedAt = now,
             SchemaVersion = TState.Schema.Version,
-            FieldVersions = versions ?? s_noVersions,
+            FieldVersions = (IReadOnlyDictionary<string, string>?)versions ?? s_noVersions,
             Next = next,
             Sends = sends,
             JoinProgress = joins,
@@ -667,32 +684,71 @@ internal sealed partial class PregelRun<TState>
 
     private static readonly Dictionary<string, string> s_noVersions = [];
 
-    private (Checkpoint, List<FieldBlob>) WithFields(Checkpoint checkpoint, TState state)
+    /// <summary>The keys of the metadata the engine writes, shared by every checkpoint without user metadata.</summary>
+    private static readonly string[] s_engineMetadataKeys = ["source", "step"];
+
+    /// <summary>The engine's metadata of the first steps, by source and step, made once: a map cannot be changed, so checkpoints share it.</summary>
+    private static readonly ArrayMap?[,] s_engineMetadata = new ArrayMap?[SourceNames.Length, 64];
+
+    /// <summary>The <see cref="Checkpoint.Next"/> list of each node alone, made on first use.</summary>
+    private IReadOnlyList<string>?[]? _singleNext;
+
+    private static ArrayMap EngineMetadata(CheckpointSource source, int step)
+    {
+        if ((uint)step >= (uint)s_engineMetadata.GetLength(1))
+        {
+            return new ArrayMap(s_engineMetadataKeys, [SourceNames[(int)source], step.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        return s_engineMetadata[(int)source, step] ??= new ArrayMap(s_engineMetadataKeys, [SourceNames[(int)source], step.ToString(CultureInfo.InvariantCulture)]);
+    }
+
+    private (Checkpoint, FieldBlob[]) WithFields(Checkpoint checkpoint, TState state)
     {
         var (versions, blobs) = Fields(checkpoint.Id, state);
         return (checkpoint with { FieldVersions = versions }, blobs);
     }
 
-    private (Dictionary<string, string> Versions, List<FieldBlob> Blobs) Fields(string id, TState state)
+    private (ArrayMap Versions, FieldBlob[] Blobs) Fields(string id, TState state)
     {
         var p = _p!;
-        var fields = TState.Schema.Fields;
-        var versions = new Dictionary<string, string>(fields.Length, StringComparer.Ordinal);
-        var blobs = new List<FieldBlob>();
+        var schema = TState.Schema;
+        var fields = schema.Fields;
+
+        // An in-memory store keeps immutable values as they are: nothing is serialized unless someone reads the bytes.
+        var keep = p.Sink.Store is InMemoryCheckpointer && p.Codec.UsesGenerated;
+        var versions = new string[fields.Length];
+        var changed = p.Changed ??= new object?[fields.Length];
+        Span<bool> changes = fields.Length <= 256 ? stackalloc bool[fields.Length] : new bool[fields.Length];
+        var count = 0;
         for (var i = 0; i < fields.Length; i++)
         {
             var value = TState.GetField(state, i);
             if (p.Versions[i] is null || p.Stored is null || !Same(TState.GetField(p.Stored, i), value))
             {
                 p.Versions[i] = id;
-                blobs.Add(new FieldBlob(fields[i].Name, id, p.Codec.EncodeField(i, value)));
+                changed[i] = value;
+                changes[i] = true;
+                count++;
             }
 
-            versions[fields[i].Name] = p.Versions[i]!;
+            versions[i] = p.Versions[i]!;
         }
 
+        var blobs = count == 0 ? [] : new FieldBlob[count];
+        for (int i = 0, n = 0; n < count; i++)
+        {
+            if (changes[i])
+            {
+                blobs[n++] = keep && fields[i].IsImmutable
+                    ? new FieldBlob(fields[i].Name, id, p.Codec, i, changed[i])
+                    : new FieldBlob(fields[i].Name, id, p.Codec.EncodeField(i, changed[i]));
+            }
+        }
+
+        Array.Clear(changed);
         p.Stored = state;
-        return (versions, blobs);
+        return (new ArrayMap(schema.FieldNames, versions), blobs);
     }
 
     private static bool Same(object? before, object? after) =>

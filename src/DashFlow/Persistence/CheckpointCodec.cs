@@ -13,9 +13,18 @@ namespace DashFlow.Persistence;
 /// their type.
 /// </remarks>
 internal sealed class CheckpointCodec<TState>(ICheckpointSerializer serializer, bool useGenerated, bool compress, IReadOnlyList<StateMigration>? migrations)
+    : IFieldEncoder
     where TState : class, IGraphState<TState>
 {
     public ICheckpointSerializer Serializer { get; } = serializer;
+
+    /// <summary>
+    /// Whether field values are stored by the state's generated formatters, so that a value handed over as it is
+    /// (<see cref="FieldBlob"/> for an <see cref="StateField.IsImmutable"/> field) reads back as its bytes would.
+    /// </summary>
+    public bool UsesGenerated => useGenerated;
+
+    public Type StateType => typeof(TState);
 
     public byte[] EncodeField(int field, object? value) => Frame(SerializeField(field, value));
 
@@ -39,9 +48,9 @@ internal sealed class CheckpointCodec<TState>(ICheckpointSerializer serializer, 
     {
         var checkpoint = tuple.Checkpoint;
         var schema = TState.Schema;
-        versions = new string?[schema.Fields.Length];
-        migrated = checkpoint.SchemaVersion != schema.Version;
-        var chain = migrated ? Chain(checkpoint) : null;
+        var fieldVersions = versions = new string?[schema.Fields.Length];
+        var isMigrated = migrated = checkpoint.SchemaVersion != schema.Version;
+        var chain = isMigrated ? Chain(checkpoint) : null;
         try
         {
             if (tuple.Fields.Count != checkpoint.FieldVersions.Count)
@@ -52,10 +61,19 @@ internal sealed class CheckpointCodec<TState>(ICheckpointSerializer serializer, 
 
             var payloads = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             var blobVersions = new Dictionary<string, string>(StringComparer.Ordinal);
+            Dictionary<string, object?>? values = null;
             foreach (var blob in tuple.Fields)
             {
-                payloads[blob.Field] = CheckpointPayload.Unwrap(blob.Data, out _);
                 blobVersions[blob.Field] = blob.Version;
+
+                // A value kept as it is (in memory, by this state's runs) needs no bytes, unless a migration reads them.
+                if (chain is null && useGenerated && blob.TryGetValue(typeof(TState), out var value))
+                {
+                    (values ??= new(StringComparer.Ordinal))[blob.Field] = value;
+                    continue;
+                }
+
+                payloads[blob.Field] = CheckpointPayload.Unwrap(blob.Data, out _);
             }
 
             if (chain is not null)
@@ -71,19 +89,28 @@ internal sealed class CheckpointCodec<TState>(ICheckpointSerializer serializer, 
             var found = 0;
             foreach (var (name, payload) in payloads)
             {
-                var i = schema.IndexOf(name);
-                if (i < 0)
-                {
-                    continue;
-                }
+                found += Set(name, DeserializeField, payload);
+            }
 
-                var field = schema.Fields[i];
-                update.SetField(i, DeserializeField(i, payload), field.Reducer != ReducerKind.Replace);
-                versions[i] = migrated ? null : blobVersions[name];
-                found++;
+            foreach (var (name, value) in values ?? [])
+            {
+                found += Set(name, static (_, value) => value, value);
             }
 
             return found == 0 ? TState.CreateDefault() : TState.ApplyWrites(TState.CreateDefault(), [new StateWrite<TState>(Graph.Start, update)]);
+
+            int Set<T>(string name, Func<int, T, object?> read, T stored)
+            {
+                var i = schema.IndexOf(name);
+                if (i < 0)
+                {
+                    return 0;
+                }
+
+                update.SetField(i, read(i, stored), schema.Fields[i].Reducer != ReducerKind.Replace);
+                fieldVersions[i] = isMigrated ? null : blobVersions[name];
+                return 1;
+            }
         }
         catch (Exception e) when (e is not CheckpointReadException and not OperationCanceledException)
         {

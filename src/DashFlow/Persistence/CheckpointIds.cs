@@ -16,7 +16,13 @@ public static class CheckpointIds
     public static string New(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var ticks = timeProvider.GetUtcNow().UtcTicks;
+        return New(timeProvider.GetUtcNow());
+    }
+
+    /// <summary>A new id for a checkpoint created at <paramref name="now"/> (the engine reads the clock once per checkpoint).</summary>
+    internal static string New(DateTimeOffset now)
+    {
+        var ticks = now.UtcTicks;
         long counter;
         lock (s_lock)
         {
@@ -25,6 +31,20 @@ public static class CheckpointIds
             counter = ++s_counter;
         }
 
-        return $"{ticks:x16}-{counter:x16}";
+        return string.Create(33, (ticks, counter), static (span, parts) =>
+        {
+            Hex(span[..16], parts.ticks);
+            span[16] = '-';
+            Hex(span[17..], parts.counter);
+        });
+    }
+
+    private static void Hex(Span<char> digits, long value)
+    {
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            digits[i] = "0123456789abcdef"[(int)(value & 0xf)];
+            value >>>= 4;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace DashFlow.Persistence;
 
 /// <summary>
@@ -124,7 +126,7 @@ public sealed record Checkpoint
     public int SchemaVersion { get; init; } = 1;
 
     /// <summary>Field name to version: the field's value is the blob stored under that version.</summary>
-    public IReadOnlyDictionary<string, string> FieldVersions { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> FieldVersions { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>Nodes triggered but not run yet (the next superstep's pull tasks), in declaration order.</summary>
     public IReadOnlyList<string> Next { get; init; } = [];
@@ -136,7 +138,7 @@ public sealed record Checkpoint
     public IReadOnlyList<string> JoinProgress { get; init; } = [];
 
     /// <summary>User and engine metadata (the engine writes <c>source</c> and <c>step</c>).</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 }
 
 /// <summary>A Send scheduled for the next superstep.</summary>
@@ -148,7 +150,51 @@ public sealed record PendingSend(string Node, byte[] Arg);
 /// <param name="Field">The field name.</param>
 /// <param name="Version">The version (the id of the checkpoint that first stored it).</param>
 /// <param name="Data">The bytes.</param>
-public sealed record FieldBlob(string Field, string Version, byte[] Data);
+/// <remarks>
+/// A run that checkpoints into an <see cref="InMemoryCheckpointer"/> hands over the values of immutable fields
+/// (<see cref="StateField.IsImmutable"/>) as they are: their bytes are made only if someone reads <see cref="Data"/>, and
+/// the run that reads the checkpoint back takes the value itself.
+/// </remarks>
+public sealed record FieldBlob(string Field, string Version, byte[] Data)
+{
+    private byte[]? _data = Data;
+    private readonly IFieldEncoder? _encoder;
+    private readonly int _index;
+    private readonly object? _value;
+
+    /// <summary>A blob that holds an immutable field's value and serializes it only when <see cref="Data"/> is read.</summary>
+    internal FieldBlob(string field, string version, IFieldEncoder encoder, int index, object? value)
+        : this(field, version, (byte[])null!)
+    {
+        _encoder = encoder;
+        _index = index;
+        _value = value;
+    }
+
+    /// <summary>The bytes.</summary>
+    public byte[] Data
+    {
+        get => _data ??= _encoder!.EncodeField(_index, _value);
+        init => _data = value;
+    }
+
+    /// <summary>The value itself, when the blob was made from it by a state of type <paramref name="stateType"/>.</summary>
+    internal bool TryGetValue(Type stateType, out object? value)
+    {
+        value = _value;
+        return _encoder is not null && _encoder.StateType == stateType;
+    }
+}
+
+/// <summary>Serializes a state's field values: what a <see cref="FieldBlob"/> that holds a value calls when its bytes are read.</summary>
+internal interface IFieldEncoder
+{
+    /// <summary>The state type whose fields it serializes.</summary>
+    Type StateType { get; }
+
+    /// <summary>The framed bytes of field number <paramref name="field"/> holding <paramref name="value"/>.</summary>
+    byte[] EncodeField(int field, object? value);
+}
 
 /// <summary>What a pending write records.</summary>
 public enum PendingWriteKind

@@ -28,7 +28,7 @@ public sealed class InMemoryCheckpointer : ICheckpointer
                 return new((CheckpointTuple?)null);
             }
 
-            return log.Checkpoints.TryGetValue(checkpointId ?? latest, out var checkpoint) ? new(log.Tuple(checkpoint)) : new((CheckpointTuple?)null);
+            return log.Checkpoints.TryGetValue(checkpointId ?? latest, out var entry) ? new(log.Tuple(entry.Checkpoint)) : new((CheckpointTuple?)null);
         }
     }
 
@@ -43,7 +43,7 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         {
             if (_logs.TryGetValue((threadId, checkpointNamespace), out var log))
             {
-                foreach (var checkpoint in log.Checkpoints.Values.Reverse())
+                foreach (var (checkpoint, _) in log.Checkpoints.Values.Reverse())
                 {
                     if (options?.Before is { } before && string.CompareOrdinal(checkpoint.Id, before) >= 0)
                     {
@@ -90,12 +90,28 @@ public sealed class InMemoryCheckpointer : ICheckpointer
                 _logs[key] = log = new Log();
             }
 
-            foreach (var blob in newBlobs)
+            // The blobs a checkpoint introduces under its own id (the usual case) stay with it; others go to the log's table.
+            var own = 0;
+            for (var i = 0; i < newBlobs.Count; i++)
             {
-                log.Blobs[(blob.Field, blob.Version)] = blob.Data;
+                own += newBlobs[i].Version == checkpoint.Id ? 1 : 0;
             }
 
-            log.Checkpoints[checkpoint.Id] = checkpoint;
+            var kept = own == 0 ? [] : new FieldBlob[own];
+            for (int i = 0, n = 0; i < newBlobs.Count; i++)
+            {
+                var blob = newBlobs[i];
+                if (blob.Version == checkpoint.Id)
+                {
+                    kept[n++] = blob;
+                }
+                else
+                {
+                    (log.Blobs ??= [])[(blob.Field, blob.Version)] = blob;
+                }
+            }
+
+            log.Checkpoints[checkpoint.Id] = new Entry(checkpoint, kept);
             if (log.Latest is null || string.CompareOrdinal(checkpoint.Id, log.Latest) > 0)
             {
                 log.Latest = checkpoint.Id;
@@ -169,12 +185,16 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    /// <summary>A thread's namespace: its checkpoints by id, the blobs of its field versions, its pending writes.</summary>
+    /// <summary>A checkpoint and the blobs it introduced under its own id.</summary>
+    private readonly record struct Entry(Checkpoint Checkpoint, FieldBlob[] Own);
+
+    /// <summary>A thread's namespace: its checkpoints by id (each with its own blobs), other blobs, its pending writes.</summary>
     private sealed class Log
     {
-        public SortedDictionary<string, Checkpoint> Checkpoints { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, Entry> Checkpoints { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<(string Field, string Version), byte[]> Blobs { get; } = [];
+        /// <summary>Blobs stored under another checkpoint's id than the one that brought them (rare); null until one is.</summary>
+        public Dictionary<(string Field, string Version), FieldBlob>? Blobs { get; set; }
 
         public Dictionary<string, SortedDictionary<(string Task, int Index), PendingWrite>> Writes { get; } = new(StringComparer.Ordinal);
 
@@ -186,14 +206,30 @@ public sealed class InMemoryCheckpointer : ICheckpointer
             var fields = new List<FieldBlob>(checkpoint.FieldVersions.Count);
             foreach (var (field, version) in checkpoint.FieldVersions)
             {
-                if (Blobs.TryGetValue((field, version), out var data))
+                if (Find(field, version) is { } blob)
                 {
-                    fields.Add(new FieldBlob(field, version, data));
+                    fields.Add(blob);
                 }
             }
 
             IReadOnlyList<PendingWrite> writes = Writes.TryGetValue(checkpoint.Id, out var all) ? [.. all.Values] : [];
             return new CheckpointTuple(checkpoint, fields, writes);
+        }
+
+        private FieldBlob? Find(string field, string version)
+        {
+            if (Checkpoints.TryGetValue(version, out var entry))
+            {
+                foreach (var blob in entry.Own)
+                {
+                    if (blob.Field == field)
+                    {
+                        return blob;
+                    }
+                }
+            }
+
+            return Blobs is not null && Blobs.TryGetValue((field, version), out var other) ? other : null;
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class StateSchema(Type stateType, int version, ImmutableArray<Stat
     /// <summary>The fields, in declaration order; a field's number is its index here.</summary>
     public ImmutableArray<StateField> Fields { get; } = fields;
 
+    /// <summary>The field names in declaration order, shared by every checkpoint's field-version map.</summary>
+    internal string[] FieldNames { get; } = [.. fields.Select(f => f.Name)];
+
     /// <summary>The number of the field named <paramref name="name"/>, or -1.</summary>
     /// <param name="name">The property name.</param>
     /// <returns>The field's index in <see cref="Fields"/>, or -1 when there is no such field.</returns>
@@ -39,4 +42,13 @@ public sealed class StateSchema(Type stateType, int version, ImmutableArray<Stat
 /// <param name="Type">The property type.</param>
 /// <param name="Reducer">How writes are folded into the field.</param>
 /// <param name="CustomReducer">The user reducer type for <see cref="ReducerKind.Custom"/>; otherwise null.</param>
-public sealed record StateField(string Name, Type Type, ReducerKind Reducer, Type? CustomReducer = null);
+public sealed record StateField(string Name, Type Type, ReducerKind Reducer, Type? CustomReducer = null)
+{
+    /// <summary>
+    /// Whether the generator found the field's type immutable (numbers, strings, enums, dates and times, and immutable
+    /// collections, tuples and nullables of those) and stored by DashFlow's own formatters, not a
+    /// <see cref="Persistence.FieldCodecAttribute"/>. A checkpoint kept in memory then holds the value itself instead of
+    /// its bytes: nothing can change it, and it reads back as its bytes would.
+    /// </summary>
+    public bool IsImmutable { get; init; }
+}

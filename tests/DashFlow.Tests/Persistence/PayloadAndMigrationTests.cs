@@ -52,7 +52,8 @@ public sealed class PayloadAndMigrationTests
     [Fact]
     public async Task A_corrupt_checkpoint_is_an_error_naming_thread_and_checkpoint_and_earlier_ones_stay_usable()
     {
-        var store = new InMemoryCheckpointer();
+        // A store that keeps bytes (the in-memory one keeps immutable values as they are, with no bytes to damage).
+        var store = new CountingCheckpointer();
         var app = Chain().Compile(new CompileOptions { Checkpointer = store });
         var config = Thread();
         await app.InvokeAsync(new DemoState(), config);

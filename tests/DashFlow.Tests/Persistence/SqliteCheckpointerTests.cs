@@ -223,6 +223,42 @@ public sealed class SqliteCheckpointerTests : IDisposable
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_read_finds_nothing_or_the_checkpoint_and_leaves_no_read_snapshot_open()
+    {
+        await using var store = new SqliteCheckpointer(_path);
+        Assert.Null(await store.GetAsync("new", "", null));
+        await store.PutAsync(new Checkpoint { ThreadId = "t", Id = "0001", FieldVersions = new Dictionary<string, string> { ["A"] = "0001" } }, [new FieldBlob("A", "0001", [1])]);
+        await store.PutWritesAsync("t", "", "0001", [new PendingWrite("1:x:0", 0, PendingWriteKind.Update, null, [5])]);
+
+        Assert.Null(await store.GetAsync("new", "", null));
+        Assert.Null(await store.GetAsync("t", "", "0002"));
+        Assert.Null(await store.GetAsync("t", "child:1.0", null));
+        var found = (await store.GetAsync("t", "", null))!;
+        Assert.Equal("0001", found.Checkpoint.Id);
+        Assert.Equal([1], Assert.Single(found.Fields).Data);
+        Assert.Equal([5], Assert.Single(found.PendingWrites).Data);
+        Assert.Equal("0001", (await store.GetAsync("t", "", "0001"))!.Checkpoint.Id);
+
+        // A connection that still had a read snapshot open would keep the WAL from being checkpointed and truncated. The
+        // first check shows that such a snapshot is seen; the second, that the store's connections have none.
+        await using var other = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await other.OpenAsync();
+        await using (var reading = other.CreateCommand())
+        {
+            reading.CommandText = "BEGIN; SELECT count(*) FROM checkpoints;";
+            await reading.ExecuteScalarAsync();
+            Assert.Equal(1L, await TruncateWalAsync());
+            reading.CommandText = "COMMIT";
+            await reading.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(0L, await TruncateWalAsync());
+    }
+
+    /// <summary>Checkpoints the WAL into the file and truncates it, from another connection; 1 if a reader was in the way.</summary>
+    private async Task<object?> TruncateWalAsync() => await ScalarAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+
     private async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
