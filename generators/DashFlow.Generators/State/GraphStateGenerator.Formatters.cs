@@ -29,6 +29,19 @@ public sealed partial class GraphStateGenerator
         writer.WriteLine("};");
         writer.WriteLine();
         writer.WriteLine(GeneratedCodeAttribute);
+        writer.WriteLine($"static bool {self}.TryWriteField(int field, object? value, global::System.Buffers.IBufferWriter<byte> output) => field switch");
+        writer.WriteLine("{");
+        writer.Indentation++;
+        for (var i = 0; i < model.Fields.Count; i++)
+        {
+            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Write({model.Fields[i].Formatter}, value, output),");
+        }
+
+        writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
+        writer.Indentation--;
+        writer.WriteLine("};");
+        writer.WriteLine();
+        writer.WriteLine(GeneratedCodeAttribute);
         writer.OpenBlock($"static bool {self}.TryDeserializeField(int field, global::System.ReadOnlyMemory<byte> data, out object? value)");
         writer.WriteLine("value = field switch");
         writer.WriteLine("{");

@@ -26,7 +26,17 @@ internal sealed class CheckpointCodec<TState>(ICheckpointSerializer serializer, 
 
     public Type StateType => typeof(TState);
 
-    public byte[] EncodeField(int field, object? value) => Frame(SerializeField(field, value));
+    public byte[] EncodeField(int field, object? value)
+    {
+        // The generated formatter writes straight after the frame's header: one array per value, not two.
+        if (useGenerated && !compress
+            && CheckpointPayload.WrapWritten((field, value), static (f, output) => TState.TryWriteField(f.field, f.value, output), TState.Schema.Version) is { } frame)
+        {
+            return frame;
+        }
+
+        return Frame(SerializeField(field, value));
+    }
 
     private byte[] SerializeField(int field, object? value) =>
         (useGenerated ? TState.SerializeField(field, value) : null) ?? Serializer.Serialize(value, TState.Schema.Fields[field].Type);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using MessagePack;
@@ -42,16 +43,61 @@ public static class CheckpointPayload
         }
 
         var frame = new byte[HeaderSize + payload.Length];
+        payload.CopyTo(frame.AsSpan(HeaderSize));
+        WriteHeader(frame, schemaVersion, flags);
+        return frame;
+    }
+
+    /// <summary>
+    /// Frames a payload written by <paramref name="write"/> after room for the header, in a per-thread buffer, so the
+    /// only array made is the frame itself. Returns null when <paramref name="write"/> wrote nothing it could.
+    /// </summary>
+    internal static byte[]? WrapWritten<TArg>(TArg arg, Func<TArg, IBufferWriter<byte>, bool> write, int schemaVersion)
+    {
+        // Taken while in use: a value's writer may itself frame another value on this thread.
+        var buffer = t_frame ?? new ArrayBufferWriter<byte>(256);
+        t_frame = null;
+        try
+        {
+            buffer.ResetWrittenCount();
+            buffer.GetSpan(HeaderSize)[..HeaderSize].Clear();
+            buffer.Advance(HeaderSize);
+            if (!write(arg, buffer))
+            {
+                return null;
+            }
+
+            var frame = buffer.WrittenSpan.ToArray();
+            WriteHeader(frame, schemaVersion, 0);
+            return frame;
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxBuffer)
+            {
+                t_frame = buffer;
+            }
+        }
+    }
+
+    /// <summary>Fills the header of <paramref name="frame"/>, whose payload follows it.</summary>
+    private static void WriteHeader(Span<byte> frame, int schemaVersion, byte flags)
+    {
+        var payload = frame[HeaderSize..];
         frame[0] = (byte)'D';
         frame[1] = (byte)'F';
         frame[2] = FormatVersion;
         frame[3] = flags;
-        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), schemaVersion);
-        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(8), payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(12), Crc32.HashToUInt32(payload));
-        payload.CopyTo(frame.AsSpan(HeaderSize));
-        return frame;
+        BinaryPrimitives.WriteInt32LittleEndian(frame[4..], schemaVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(frame[8..], payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[12..], Crc32.HashToUInt32(payload));
     }
+
+    /// <summary>A buffer that grew past this is dropped rather than kept for the thread.</summary>
+    private const int MaxBuffer = 1 << 20;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_frame;
 
     /// <summary>Checks a frame and returns its payload.</summary>
     /// <param name="frame">The stored bytes.</param>

@@ -451,6 +451,22 @@ public static class FieldFormatters
         return bytes;
     }
 
+    /// <summary>Writes a field value (boxed) with its formatter to <paramref name="output"/>: the bytes <see cref="Serialize{T}"/> returns.</summary>
+    /// <typeparam name="T">The field's type.</typeparam>
+    /// <param name="formatter">Its formatter.</param>
+    /// <param name="value">The value, boxed.</param>
+    /// <param name="output">Where the bytes go.</param>
+    /// <returns>True (the generated <c>TryWriteField</c> returns it).</returns>
+    public static bool Write<T>(FieldFormatter<T> formatter, object? value, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(formatter);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = new MessagePackWriter(output);
+        formatter.Write(ref writer, (T)value!);
+        writer.Flush();
+        return true;
+    }
+
     private const int MaxScratch = 1 << 20;
 
     [ThreadStatic]

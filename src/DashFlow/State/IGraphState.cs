@@ -49,6 +49,14 @@ public interface IGraphState<TSelf>
     [EditorBrowsable(EditorBrowsableState.Never)]
     static virtual byte[]? SerializeField(int field, object? value) => null;
 
+    /// <summary>
+    /// Writes the value of field number <paramref name="field"/> with the generated MessagePack formatter to
+    /// <paramref name="output"/> (the bytes <see cref="SerializeField"/> returns), or returns false when the state has
+    /// none. The engine frames a checkpoint value around these bytes without copying them first.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual bool TryWriteField(int field, object? value, System.Buffers.IBufferWriter<byte> output) => false;
+
     /// <summary>Reads back a value written by <see cref="SerializeField"/>; false when the state has no generated formatter.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     static virtual bool TryDeserializeField(int field, ReadOnlyMemory<byte> data, out object? value)

@@ -188,6 +188,29 @@ public sealed class GeneratedFormatterTests
         Assert.Equal(big.Big, Deserialize<BigState>(0, Serialize<BigState>(0, big.Big)!));
     }
 
+    [Fact]
+    public async Task A_stored_field_is_framed_around_exactly_the_bytes_the_generated_formatter_writes()
+    {
+        // The engine frames the bytes the formatter writes in place; the frame must be the one Wrap makes of them.
+        var store = new CountingCheckpointer();
+        var app = new StateGraph<DemoState>()
+            .AddNode("a", s => new DemoState.Update { Query = new string('q', 5_000), Log = ["a", "b"], Count = 7 })
+            .AddEdge(Graph.Start, "a")
+            .Compile(new CompileOptions { Checkpointer = store });
+        var config = new RunConfig { ThreadId = nameof(A_stored_field_is_framed_around_exactly_the_bytes_the_generated_formatter_writes) };
+        var state = await app.InvokeAsync(new DemoState(), config);
+
+        var latest = (await store.GetAsync(config.ThreadId, "", null))!;
+        Assert.Equal(3, latest.Fields.Count);
+        foreach (var blob in latest.Fields)
+        {
+            var i = DemoState.Schema.IndexOf(blob.Field);
+            var written = Serialize<DemoState>(i, ((IGraphStateAccess)new Access<DemoState>()).Get(state, i))!;
+            Assert.Equal(CheckpointPayload.Wrap(written, DemoState.Schema.Version, compress: false), blob.Data);
+            Assert.Equal(written, CheckpointPayload.Unwrap(blob.Data, out _));
+        }
+    }
+
     private interface IGraphStateAccess
     {
         object? Get(object state, int field);
