@@ -88,6 +88,26 @@ public sealed partial class GraphStateGenerator
         writer.Indentation--;
     }
 
+    /// <summary>
+    /// Emits an expression-bodied member that switches on the field number: one arm per field, in declaration order,
+    /// and an <c>ArgumentOutOfRangeException</c> for any other number.
+    /// </summary>
+    private static void EmitFieldSwitch(SourceWriter writer, StateModel model, string signature, Func<StateFieldModel, string> arm)
+    {
+        writer.WriteLine(GeneratedCodeAttribute);
+        writer.WriteLine($"{signature} => field switch");
+        writer.WriteLine("{");
+        writer.Indentation++;
+        for (var i = 0; i < model.Fields.Count; i++)
+        {
+            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {arm(model.Fields[i])},");
+        }
+
+        writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
+        writer.Indentation--;
+        writer.WriteLine("};");
+    }
+
     private static void EmitApplyWrites(SourceWriter writer, StateModel model, Names names)
     {
         var state = model.FullName;
@@ -218,18 +238,7 @@ public sealed partial class GraphStateGenerator
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine($"static {state} {self}.CreateDefault() => new();");
         writer.WriteLine();
-        writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine($"static object? {self}.GetField({state} state, int field) => field switch");
-        writer.WriteLine("{");
-        writer.Indentation++;
-        for (var i = 0; i < model.Fields.Count; i++)
-        {
-            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => state.{model.Fields[i].Identifier},");
-        }
-
-        writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
-        writer.Indentation--;
-        writer.WriteLine("};");
+        EmitFieldSwitch(writer, model, $"static object? {self}.GetField({state} state, int field)", f => $"state.{f.Identifier}");
         writer.WriteLine();
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine($"static global::DashFlow.StateUpdate<{state}> {self}.CreateUpdate() => new Update();");

@@ -15,31 +15,10 @@ public sealed partial class GraphStateGenerator
     private static void EmitFormatters(SourceWriter writer, StateModel model)
     {
         var self = Interface(model);
-        writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine($"static byte[]? {self}.SerializeField(int field, object? value) => field switch");
-        writer.WriteLine("{");
-        writer.Indentation++;
-        for (var i = 0; i < model.Fields.Count; i++)
-        {
-            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Serialize({model.Fields[i].Formatter}, value),");
-        }
-
-        writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
-        writer.Indentation--;
-        writer.WriteLine("};");
+        EmitFieldSwitch(writer, model, $"static byte[]? {self}.SerializeField(int field, object? value)", f => $"{Formatters}.Serialize({f.Formatter}, value)");
         writer.WriteLine();
-        writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine($"static bool {self}.TryWriteField(int field, object? value, global::System.Buffers.IBufferWriter<byte> output) => field switch");
-        writer.WriteLine("{");
-        writer.Indentation++;
-        for (var i = 0; i < model.Fields.Count; i++)
-        {
-            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Write({model.Fields[i].Formatter}, value, output),");
-        }
-
-        writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
-        writer.Indentation--;
-        writer.WriteLine("};");
+        EmitFieldSwitch(
+            writer, model, $"static bool {self}.TryWriteField(int field, object? value, global::System.Buffers.IBufferWriter<byte> output)", f => $"{Formatters}.Write({f.Formatter}, value, output)");
         writer.WriteLine();
         writer.WriteLine(GeneratedCodeAttribute);
         writer.OpenBlock($"static bool {self}.TryDeserializeField(int field, global::System.ReadOnlyMemory<byte> data, out object? value)");
