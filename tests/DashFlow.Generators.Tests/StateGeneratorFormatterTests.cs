@@ -208,6 +208,9 @@ public sealed partial class StateGeneratorFormatterTests
                 public (string Key, long Value) Pair { get; init; }
                 public List<string> Mutable { get; init; } = [];
                 public int[] Numbers { get; init; } = [];
+                public byte[] Raw { get; init; } = [];
+                public ReadOnlyMemory<byte> Memory { get; init; }
+                public ImmutableArray<byte> Frozen { get; init; } = [];
                 public Point? Where { get; init; }
                 public ImmutableList<List<int>> Nested { get; init; } = [];
                 [FieldCodec(typeof(Upper))] public string Coded { get; init; } = "";
@@ -218,7 +221,7 @@ public sealed partial class StateGeneratorFormatterTests
         var model = Parse(compilation, "S").Model!;
 
         Assert.Equal(
-            ["Count", "Name", "Mood", "At", "Log", "Scores", "Pair"],
+            ["Count", "Name", "Mood", "At", "Log", "Scores", "Pair", "Frozen"],
             model.Fields.Where(f => f.IsImmutable).Select(f => f.Name));
 
         // A codec registered for a type in the assembly makes every field holding it go through the codec.

@@ -111,45 +111,37 @@ public sealed partial class GraphStateGenerator
                 return true;
             }
 
-            switch (type.SpecialType)
+            // The scalars DashFlow stores itself cannot change; a byte array, or memory over one, can be written to.
+            if (BuiltInName(type) is { } builtIn)
             {
-                case SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char
-                    or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
-                    or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
-                    or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal or SpecialType.System_DateTime:
-                    return true;
+                return builtIn is not ("Binary" or "MemoryBinary");
             }
 
             if (type is not INamedTypeSymbol named)
             {
-                // Arrays can be written to.
                 return false;
             }
 
             var composed = (Namespace(named), named.MetadataName) switch
             {
-                ("System", "TimeSpan" or "DateTimeOffset" or "Guid" or "DateOnly" or "TimeOnly" or "Uri" or "Version") => (bool?)true,
-                ("System.Numerics", "BigInteger") => true,
-                ("System", "Nullable`1") => false,
-                ("System", var name) when name.StartsWith("ValueTuple`", StringComparison.Ordinal) => false,
-                ("System.Collections.Generic", "KeyValuePair`2") => false,
+                ("System", "Nullable`1") => true,
+                ("System", var name) when name.StartsWith("ValueTuple`", StringComparison.Ordinal) => true,
+                ("System.Collections.Generic", "KeyValuePair`2") => true,
                 ("System.Collections.Immutable", "ImmutableArray`1" or "ImmutableList`1" or "ImmutableHashSet`1" or "ImmutableSortedSet`1"
-                    or "ImmutableDictionary`2" or "ImmutableSortedDictionary`2" or "ImmutableQueue`1" or "ImmutableStack`1") => false,
-                _ => null,
+                    or "ImmutableDictionary`2" or "ImmutableSortedDictionary`2" or "ImmutableQueue`1" or "ImmutableStack`1") => true,
+                _ => false,
             };
 
             // A composition is as immutable as what it holds.
-            return composed switch
-            {
-                true => true,
-                false => named.TypeArguments.All(IsImmutable),
-                null => false,
-            };
+            return composed && named.TypeArguments.All(IsImmutable);
         }
 
         private static string CodecExpression(ITypeSymbol type, string codec) => $"{Formatters}.Codec<{TypeOf(type)}, {codec}>()";
 
-        private static string? BuiltIn(ITypeSymbol type)
+        private static string? BuiltIn(ITypeSymbol type) => BuiltInName(type) is { } name ? $"{Formatters}.{name}" : null;
+
+        /// <summary>The name of the <c>FieldFormatters</c> member that stores <paramref name="type"/>, when one does.</summary>
+        private static string? BuiltInName(ITypeSymbol type)
         {
             var name = type.SpecialType switch
             {
@@ -183,7 +175,7 @@ public sealed partial class GraphStateGenerator
                 },
                 _ => null,
             };
-            return name is null ? null : $"{Formatters}.{name}";
+            return name;
         }
 
         private string? Composite(ITypeSymbol type)

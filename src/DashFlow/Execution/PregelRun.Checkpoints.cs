@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using DashFlow.Persistence;
 
@@ -48,8 +49,8 @@ internal sealed partial class PregelRun<TState>
 
         public TState? Stored { get; set; }
 
-        /// <summary>Scratch for the values of the fields a checkpoint stores anew, one slot per field, reused by each checkpoint.</summary>
-        public object?[]? Changed { get; set; }
+        /// <summary>Scratch for the blobs of the fields a checkpoint stores anew, one slot per field, reused by each checkpoint.</summary>
+        public FieldBlob?[]? Changed { get; set; }
 
         public Checkpoint? ExitDraft { get; set; }
 
@@ -212,7 +213,7 @@ internal sealed partial class PregelRun<TState>
         var tuple = await p.Sink.Store.GetAsync(p.Thread, p.Namespace, p.RequestedCheckpoint, cancellationToken).ConfigureAwait(false);
         if (tuple is null && (mustExist || p.RequestedCheckpoint is not null))
         {
-            throw new CheckpointNotFoundException(p.Thread, p.RequestedCheckpoint);
+            throw new CheckpointNotFoundException(p.Thread, p.RequestedCheckpoint, p.Namespace);
         }
 
         p.LastStored = tuple?.Checkpoint.Id;
@@ -637,7 +638,7 @@ internal sealed partial class PregelRun<TState>
             Source = source,
             CreatedAt = now,
             SchemaVersion = TState.Schema.Version,
-            FieldVersions = (IReadOnlyDictionary<string, string>?)versions ?? s_noVersions,
+            FieldVersions = (IReadOnlyDictionary<string, string>?)versions ?? ReadOnlyDictionary<string, string>.Empty,
             Next = next,
             Sends = sends,
             JoinProgress = joins,
@@ -679,10 +680,8 @@ internal sealed partial class PregelRun<TState>
         return checkpoint;
     }
 
-    /// <summary>Adds the field versions; only fields that changed since the last stored checkpoint get a new blob.</summary>
+    /// <summary>Each <see cref="CheckpointSource"/> as the engine writes it in a checkpoint's metadata.</summary>
     private static readonly string[] SourceNames = [.. Enum.GetValues<CheckpointSource>().Select(v => v.ToString().ToLowerInvariant())];
-
-    private static readonly Dictionary<string, string> s_noVersions = [];
 
     /// <summary>The keys of the metadata the engine writes, shared by every checkpoint without user metadata.</summary>
     private static readonly string[] s_engineMetadataKeys = ["source", "step"];
@@ -695,12 +694,8 @@ internal sealed partial class PregelRun<TState>
 
     private static ArrayMap EngineMetadata(CheckpointSource source, int step)
     {
-        if ((uint)step >= (uint)s_engineMetadata.GetLength(1))
-        {
-            return new ArrayMap(s_engineMetadataKeys, [SourceNames[(int)source], step.ToString(CultureInfo.InvariantCulture)]);
-        }
-
-        return s_engineMetadata[(int)source, step] ??= new ArrayMap(s_engineMetadataKeys, [SourceNames[(int)source], step.ToString(CultureInfo.InvariantCulture)]);
+        ArrayMap Make() => new(s_engineMetadataKeys, [SourceNames[(int)source], step.ToString(CultureInfo.InvariantCulture)]);
+        return (uint)step < (uint)s_engineMetadata.GetLength(1) ? s_engineMetadata[(int)source, step] ??= Make() : Make();
     }
 
     private (Checkpoint, FieldBlob[]) WithFields(Checkpoint checkpoint, TState state)
@@ -709,6 +704,7 @@ internal sealed partial class PregelRun<TState>
         return (checkpoint with { FieldVersions = versions }, blobs);
     }
 
+    /// <summary>The field versions; only fields that changed since the last stored checkpoint get a new blob.</summary>
     private (ArrayMap Versions, FieldBlob[] Blobs) Fields(string id, TState state)
     {
         var p = _p!;
@@ -718,8 +714,7 @@ internal sealed partial class PregelRun<TState>
         // An in-memory store keeps immutable values as they are: nothing is serialized unless someone reads the bytes.
         var keep = p.Sink.Store is InMemoryCheckpointer && p.Codec.UsesGenerated;
         var versions = new string[fields.Length];
-        var changed = p.Changed ??= new object?[fields.Length];
-        Span<bool> changes = fields.Length <= 256 ? stackalloc bool[fields.Length] : new bool[fields.Length];
+        var changed = p.Changed ??= new FieldBlob?[fields.Length];
         var count = 0;
         for (var i = 0; i < fields.Length; i++)
         {
@@ -727,26 +722,21 @@ internal sealed partial class PregelRun<TState>
             if (p.Versions[i] is null || p.Stored is null || !Same(TState.GetField(p.Stored, i), value))
             {
                 p.Versions[i] = id;
-                changed[i] = value;
-                changes[i] = true;
-                count++;
+                changed[count++] = keep && fields[i].IsImmutable
+                    ? new FieldBlob(fields[i].Name, id, p.Codec, i, value)
+                    : new FieldBlob(fields[i].Name, id, p.Codec.EncodeField(i, value));
             }
 
             versions[i] = p.Versions[i]!;
         }
 
         var blobs = count == 0 ? [] : new FieldBlob[count];
-        for (int i = 0, n = 0; n < count; i++)
+        for (var i = 0; i < count; i++)
         {
-            if (changes[i])
-            {
-                blobs[n++] = keep && fields[i].IsImmutable
-                    ? new FieldBlob(fields[i].Name, id, p.Codec, i, changed[i])
-                    : new FieldBlob(fields[i].Name, id, p.Codec.EncodeField(i, changed[i]));
-            }
+            blobs[i] = changed[i]!;
+            changed[i] = null;
         }
 
-        Array.Clear(changed);
         p.Stored = state;
         return (new ArrayMap(schema.FieldNames, versions), blobs);
     }

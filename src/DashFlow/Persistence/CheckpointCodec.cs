@@ -99,27 +99,27 @@ internal sealed class CheckpointCodec<TState>(ICheckpointSerializer serializer, 
             var found = 0;
             foreach (var (name, payload) in payloads)
             {
-                found += Set(name, DeserializeField, payload);
+                if (schema.IndexOf(name) is var i and >= 0)
+                {
+                    Set(i, name, DeserializeField(i, payload));
+                }
             }
 
             foreach (var (name, value) in values ?? [])
             {
-                found += Set(name, static (_, value) => value, value);
+                if (schema.IndexOf(name) is var i and >= 0)
+                {
+                    Set(i, name, value);
+                }
             }
 
             return found == 0 ? TState.CreateDefault() : TState.ApplyWrites(TState.CreateDefault(), [new StateWrite<TState>(Graph.Start, update)]);
 
-            int Set<T>(string name, Func<int, T, object?> read, T stored)
+            void Set(int i, string name, object? value)
             {
-                var i = schema.IndexOf(name);
-                if (i < 0)
-                {
-                    return 0;
-                }
-
-                update.SetField(i, read(i, stored), schema.Fields[i].Reducer != ReducerKind.Replace);
+                update.SetField(i, value, schema.Fields[i].Reducer != ReducerKind.Replace);
                 fieldVersions[i] = isMigrated ? null : blobVersions[name];
-                return 1;
+                found++;
             }
         }
         catch (Exception e) when (e is not CheckpointReadException and not OperationCanceledException)

@@ -54,12 +54,9 @@ public static class CheckpointPayload
     /// </summary>
     internal static byte[]? WrapWritten<TArg>(TArg arg, Func<TArg, IBufferWriter<byte>, bool> write, int schemaVersion)
     {
-        // Taken while in use: a value's writer may itself frame another value on this thread.
-        var buffer = t_frame ?? new ArrayBufferWriter<byte>(256);
-        t_frame = null;
+        var buffer = ThreadBuffer.Rent();
         try
         {
-            buffer.ResetWrittenCount();
             buffer.GetSpan(HeaderSize)[..HeaderSize].Clear();
             buffer.Advance(HeaderSize);
             if (!write(arg, buffer))
@@ -73,10 +70,7 @@ public static class CheckpointPayload
         }
         finally
         {
-            if (buffer.Capacity <= MaxBuffer)
-            {
-                t_frame = buffer;
-            }
+            ThreadBuffer.Return(buffer);
         }
     }
 
@@ -92,12 +86,6 @@ public static class CheckpointPayload
         BinaryPrimitives.WriteInt32LittleEndian(frame[8..], payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(frame[12..], Crc32.HashToUInt32(payload));
     }
-
-    /// <summary>A buffer that grew past this is dropped rather than kept for the thread.</summary>
-    private const int MaxBuffer = 1 << 20;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_frame;
 
     /// <summary>Checks a frame and returns its payload.</summary>
     /// <param name="frame">The stored bytes.</param>

@@ -433,22 +433,16 @@ public static class FieldFormatters
     public static byte[] Serialize<T>(FieldFormatter<T> formatter, object? value)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-
-        // A checkpoint serializes every changed field at every superstep: the scratch buffer is the thread's, taken
-        // while in use (a codec may serialize another field inside), and dropped when a huge value made it huge.
-        var buffer = t_scratch ?? new ArrayBufferWriter<byte>(256);
-        t_scratch = null;
-        buffer.ResetWrittenCount();
-        var writer = new MessagePackWriter(buffer);
-        formatter.Write(ref writer, (T)value!);
-        writer.Flush();
-        var bytes = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity <= MaxScratch)
+        var buffer = Persistence.ThreadBuffer.Rent();
+        try
         {
-            t_scratch = buffer;
+            Write(formatter, value, buffer);
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return bytes;
+        finally
+        {
+            Persistence.ThreadBuffer.Return(buffer);
+        }
     }
 
     /// <summary>Writes a field value (boxed) with its formatter to <paramref name="output"/>: the bytes <see cref="Serialize{T}"/> returns.</summary>
@@ -466,11 +460,6 @@ public static class FieldFormatters
         writer.Flush();
         return true;
     }
-
-    private const int MaxScratch = 1 << 20;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
 
     /// <summary>Reads back a field value.</summary>
     /// <typeparam name="T">The field's type.</typeparam>
