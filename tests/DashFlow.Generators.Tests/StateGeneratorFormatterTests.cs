@@ -350,28 +350,7 @@ public sealed partial class StateGeneratorFormatterTests
     [Fact]
     public void AnAssemblyCodecThatIsInternalToAReferencedAssemblyIsNotUsed()
     {
-        var library = GeneratorHarness.CreateCompilation("""
-            using System;
-            using System.Buffers;
-            using DashFlow.Persistence;
-
-            [assembly: FieldCodec(typeof(Library.Money), typeof(Library.MoneyCodec))]
-
-            namespace Library
-            {
-                /// <summary>Money.</summary>
-                public sealed record Money(decimal Amount, string Currency);
-
-                internal sealed class MoneyCodec : IFieldCodec<Money>
-                {
-                    public static void Write(IBufferWriter<byte> output, Money value) { }
-                    public static Money Read(ReadOnlySpan<byte> data) => new(0, "");
-                }
-            }
-            """).WithAssemblyName("InternalCodecLibrary");
-        using var image = new MemoryStream();
-        var emitted = library.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var library = MoneyLibrary("InternalCodecLibrary", codecAccessibility: "internal");
 
         var compilation = GeneratorHarness.CreateCompilation(Usings + """
             namespace Samples;
@@ -381,7 +360,7 @@ public sealed partial class StateGeneratorFormatterTests
             {
                 public Library.Money? Total { get; init; }
             }
-            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+            """).AddReferences(library);
 
         var (result, output) = GeneratorHarness.Run(new GraphStateGenerator(), compilation);
         var text = result.GeneratedTrees.Single().ToString();
@@ -394,32 +373,7 @@ public sealed partial class StateGeneratorFormatterTests
     [Fact]
     public void AnAssemblyCodecInAReferencedAssemblyStoresEveryFieldItemAndMemberOfItsType()
     {
-        var library = GeneratorHarness.CreateCompilation("""
-            using System;
-            using System.Buffers;
-            using DashFlow.Persistence;
-
-            [assembly: FieldCodec(typeof(Library.Money), typeof(Library.MoneyCodec))]
-
-            namespace Library
-            {
-                /// <summary>Money.</summary>
-                public sealed record Money(decimal Amount, string Currency);
-
-                /// <summary>Its codec.</summary>
-                public sealed class MoneyCodec : IFieldCodec<Money>
-                {
-                    /// <summary>Writes.</summary>
-                    public static void Write(IBufferWriter<byte> output, Money value) { }
-
-                    /// <summary>Reads.</summary>
-                    public static Money Read(ReadOnlySpan<byte> data) => new(0, "");
-                }
-            }
-            """).WithAssemblyName("CodecLibrary");
-        using var image = new MemoryStream();
-        var emitted = library.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var library = MoneyLibrary("CodecLibrary", codecAccessibility: "public");
 
         var compilation = GeneratorHarness.CreateCompilation(Usings + """
             namespace Samples;
@@ -433,7 +387,7 @@ public sealed partial class StateGeneratorFormatterTests
                 public ImmutableList<Library.Money> Payments { get; init; } = [];
                 public Invoice? Invoice { get; init; }
             }
-            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+            """).AddReferences(library);
 
         var (result, output) = GeneratorHarness.Run(new GraphStateGenerator(), compilation);
         var text = result.GeneratedTrees.Single().ToString();
@@ -515,6 +469,38 @@ public sealed partial class StateGeneratorFormatterTests
             """);
 
         Assert.Equal(["AddMessagesUnavailable:Lines"], Parse(compilation, "Chat").Problems.Select(p => $"{p.Kind}:{p.Member}"));
+    }
+
+    /// <summary>A referenced assembly that registers a codec for its <c>Money</c> type, the codec being public or internal.</summary>
+    private static MetadataReference MoneyLibrary(string assemblyName, string codecAccessibility)
+    {
+        var library = GeneratorHarness.CreateCompilation($$"""
+            using System;
+            using System.Buffers;
+            using DashFlow.Persistence;
+
+            [assembly: FieldCodec(typeof(Library.Money), typeof(Library.MoneyCodec))]
+
+            namespace Library
+            {
+                /// <summary>Money.</summary>
+                public sealed record Money(decimal Amount, string Currency);
+
+                /// <summary>Its codec.</summary>
+                {{codecAccessibility}} sealed class MoneyCodec : IFieldCodec<Money>
+                {
+                    /// <summary>Writes.</summary>
+                    public static void Write(IBufferWriter<byte> output, Money value) { }
+
+                    /// <summary>Reads.</summary>
+                    public static Money Read(ReadOnlySpan<byte> data) => new(0, "");
+                }
+            }
+            """).WithAssemblyName(assemblyName);
+        using var image = new MemoryStream();
+        var emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        return MetadataReference.CreateFromImage(image.ToArray());
     }
 
     private static StateParseResult Parse(Compilation compilation, string state) =>

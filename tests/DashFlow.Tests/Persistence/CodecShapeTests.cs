@@ -82,17 +82,7 @@ public sealed class CodecShapeTests
         Assert.Equal(("HELLO", 7), (snapshot.Values.Name, snapshot.Values.Count));
     }
 
-    private static byte[] Serialize(int index, object? value) => Generated<CodecShapesState>.Serialize(index, value);
+    private static byte[] Serialize(int index, object? value) => GeneratedFields<CodecShapesState>.Serialize(index, value);
 
-    private static object? Deserialize(int index, byte[] data) => Generated<CodecShapesState>.Deserialize(index, data);
-
-    private static class Generated<TState>
-        where TState : class, IGraphState<TState>
-    {
-        public static byte[] Serialize(int index, object? value) =>
-            TState.SerializeField(index, value) ?? throw new InvalidOperationException($"Field {index} has no generated formatter.");
-
-        public static object? Deserialize(int index, byte[] data) =>
-            TState.TryDeserializeField(index, data, out var value) ? value : throw new InvalidOperationException($"Field {index} has no generated formatter.");
-    }
+    private static object? Deserialize(int index, byte[] data) => GeneratedFields<CodecShapesState>.Deserialize(index, data);
 }

@@ -81,16 +81,7 @@ public sealed class FormatterCoverageTests : IDisposable
     // The fields stored by a codec: the contractless resolver does not write what the generated formatters write for them.
     private static readonly HashSet<string> s_differFromContractless = ["Total", "Payments", "Shout"];
 
-    public static TheoryData<string> Fields()
-    {
-        var data = new TheoryData<string>();
-        foreach (var field in CoverageState.Schema.Fields)
-        {
-            data.Add(field.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Fields() => GeneratedFields<CoverageState>.Names();
 
     [Theory]
     [MemberData(nameof(Fields))]
@@ -249,19 +240,11 @@ public sealed class FormatterCoverageTests : IDisposable
     private static MessagePackContractlessSerializer Contractless => MessagePackContractlessSerializer.Instance;
 #pragma warning restore IL2026, IL3050
 
-    private static (int Index, object? Value) FieldOf(CoverageState state, string name)
-    {
-        var index = CoverageState.Schema.IndexOf(name);
-        Assert.True(index >= 0, $"No field {name}.");
-        return (index, GetField<CoverageState>(state, index));
-    }
+    private static (int Index, object? Value) FieldOf(CoverageState state, string name) => GeneratedFields<CoverageState>.Of(state, name);
 
-    private static object? GetField<TState>(TState state, int index)
-        where TState : class, IGraphState<TState> => TState.GetField(state, index);
+    private static byte[] Serialize(int index, object? value) => GeneratedFields<CoverageState>.Serialize(index, value);
 
-    private static byte[] Serialize(int index, object? value) => Generated<CoverageState>.Serialize(index, value);
-
-    private static object? Deserialize(int index, byte[] data) => Generated<CoverageState>.Deserialize(index, data);
+    private static object? Deserialize(int index, byte[] data) => GeneratedFields<CoverageState>.Deserialize(index, data);
 
     private static byte[] ReadBinary(byte[] data) => new MessagePackReader(data).ReadBytes()!.Value.ToArray();
 
@@ -298,14 +281,4 @@ public sealed class FormatterCoverageTests : IDisposable
 
     private static bool IsSet(object value) =>
         value.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlySet<>));
-
-    private static class Generated<TState>
-        where TState : class, IGraphState<TState>
-    {
-        public static byte[] Serialize(int index, object? value) =>
-            TState.SerializeField(index, value) ?? throw new InvalidOperationException($"Field {index} has no generated formatter.");
-
-        public static object? Deserialize(int index, byte[] data) =>
-            TState.TryDeserializeField(index, data, out var value) ? value : throw new InvalidOperationException($"Field {index} has no generated formatter.");
-    }
 }

@@ -204,8 +204,8 @@ public sealed class GeneratedFormatterTests
         Assert.Equal(3, latest.Fields.Count);
         foreach (var blob in latest.Fields)
         {
-            var i = DemoState.Schema.IndexOf(blob.Field);
-            var written = Serialize<DemoState>(i, ((IGraphStateAccess)new Access<DemoState>()).Get(state, i))!;
+            var (i, value) = GeneratedFields<DemoState>.Of(state, blob.Field);
+            var written = GeneratedFields<DemoState>.Serialize(i, value);
             Assert.Equal(CheckpointPayload.Wrap(written, DemoState.Schema.Version, compress: false), blob.Data);
             Assert.Equal(written, CheckpointPayload.Unwrap(blob.Data, out _));
         }

@@ -76,16 +76,7 @@ public sealed class TupleFormatterTests : IDisposable
         Range = new MarkedRange((10, 4), new("kind", 3)),
     };
 
-    public static TheoryData<string> Fields()
-    {
-        var data = new TheoryData<string>();
-        foreach (var field in TupleFieldsState.Schema.Fields)
-        {
-            data.Add(field.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Fields() => GeneratedFields<TupleFieldsState>.Names();
 
     [Theory]
     [MemberData(nameof(Fields))]
@@ -193,16 +184,11 @@ public sealed class TupleFormatterTests : IDisposable
     private static MessagePackContractlessSerializer Contractless => MessagePackContractlessSerializer.Instance;
 #pragma warning restore IL2026, IL3050
 
-    private static (int Index, object? Value) FieldOf(TupleFieldsState state, string name)
-    {
-        var index = TupleFieldsState.Schema.IndexOf(name);
-        Assert.True(index >= 0, $"No field {name}.");
-        return (index, Generated<TupleFieldsState>.Get(state, index));
-    }
+    private static (int Index, object? Value) FieldOf(TupleFieldsState state, string name) => GeneratedFields<TupleFieldsState>.Of(state, name);
 
-    private static byte[] Serialize(int index, object? value) => Generated<TupleFieldsState>.Serialize(index, value);
+    private static byte[] Serialize(int index, object? value) => GeneratedFields<TupleFieldsState>.Serialize(index, value);
 
-    private static object? Deserialize(int index, byte[] data) => Generated<TupleFieldsState>.Deserialize(index, data);
+    private static object? Deserialize(int index, byte[] data) => GeneratedFields<TupleFieldsState>.Deserialize(index, data);
 
     /// <summary>A value as text, with collections item by item and dictionaries in key order, so that equal content compares equal.</summary>
     private static string Normalize(object? value) => value switch
@@ -218,16 +204,4 @@ public sealed class TupleFormatterTests : IDisposable
         IFormattable formattable => value.GetType().Name + ":" + formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.GetType().Name + ":" + value,
     };
-
-    private static class Generated<TState>
-        where TState : class, IGraphState<TState>
-    {
-        public static object? Get(TState state, int index) => TState.GetField(state, index);
-
-        public static byte[] Serialize(int index, object? value) =>
-            TState.SerializeField(index, value) ?? throw new InvalidOperationException($"Field {index} has no generated formatter.");
-
-        public static object? Deserialize(int index, byte[] data) =>
-            TState.TryDeserializeField(index, data, out var value) ? value : throw new InvalidOperationException($"Field {index} has no generated formatter.");
-    }
 }
