@@ -215,10 +215,13 @@ public sealed partial class StateGeneratorFormatterTests
                 public ImmutableList<List<int>> Nested { get; init; } = [];
                 [FieldCodec(typeof(Upper))] public string Coded { get; init; } = "";
                 public ImmutableArray<Celsius> Readings { get; init; } = [];
+                public int Settable { get; set; }
             }
             """);
 
         var model = Parse(compilation, "S").Model!;
+
+        // Settable: an immutable type, but a settable property can change what a state object holds.
 
         Assert.Equal(
             ["Count", "Name", "Mood", "At", "Log", "Scores", "Pair", "Frozen"],

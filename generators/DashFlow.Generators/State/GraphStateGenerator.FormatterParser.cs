@@ -95,9 +95,11 @@ public sealed partial class GraphStateGenerator
         /// <summary>
         /// Whether a field of <paramref name="type"/> holds a value nothing can change and DashFlow's own formatters store
         /// (no <c>[FieldCodec]</c> on the member or on any type in it): numbers, strings, enums, dates and times, and
-        /// immutable collections, tuples and nullables of those. Such a value may be kept as it is instead of its bytes.
+        /// immutable collections, tuples and nullables of those; and whether the property is init-only, so that a state
+        /// object keeps its value for good. Such a value, or a state of such fields, may be kept as it is instead of bytes.
         /// </summary>
-        public bool IsImmutable(ISymbol member, ITypeSymbol type) => CodecTable.MemberCodec(member) is null && IsImmutable(type);
+        public bool IsImmutable(IPropertySymbol member, ITypeSymbol type) =>
+            member.SetMethod is { IsInitOnly: true } && CodecTable.MemberCodec(member) is null && IsImmutable(type);
 
         private bool IsImmutable(ITypeSymbol type)
         {

@@ -53,7 +53,7 @@ internal sealed record ContainingTypeModel(string Declaration, string Name);
 /// <param name="AddMessagesType">For <see cref="ReducerKind.AddMessages"/>: the <c>global::</c>-qualified type whose
 /// <c>AddMessages(current, write)</c> fits the field, when one is referenced.</param>
 /// <param name="Formatter">The expression of the field's checkpoint formatter (a <c>FieldFormatter&lt;T&gt;</c>).</param>
-/// <param name="IsImmutable">Whether the value cannot change and DashFlow's formatters store it (<c>StateField.IsImmutable</c>).</param>
+/// <param name="IsImmutable">Whether the value cannot change, the property is init-only, and DashFlow's formatters store it (<c>StateField.IsImmutable</c>).</param>
 internal sealed record StateFieldModel(
     string Name,
     string Identifier,

@@ -34,18 +34,61 @@ internal sealed partial class PregelRun<TState>
 
         public IReadOnlyDictionary<string, object?>? UserMetadata { get; init; }
 
-        public string? CheckpointId { get; set; }
+        private string? _checkpointId;
+        private CheckpointFrame? _checkpointFrame;
+        private string? _lastStored;
+
+        /// <summary>The checkpoint the run is at (its id is made on demand when it is a frame).</summary>
+        public string? CheckpointId
+        {
+            get => _checkpointId ??= _checkpointFrame?.Id;
+            set
+            {
+                _checkpointId = value;
+                _checkpointFrame = null;
+            }
+        }
 
         /// <summary>
         /// The thread's latest stored checkpoint as this run knows it: the one it started from, then each it stored. The
         /// next checkpoint it stores names it as parent, and the store refuses it if another run stored one since.
         /// </summary>
-        public string? LastStored { get; set; }
+        public string? LastStored
+        {
+            get => _lastStored ??= LastFrame?.Id;
+            set
+            {
+                _lastStored = value;
+                LastFrame = null;
+            }
+        }
+
+        /// <summary>The last checkpoint the run stored, when it went to the in-memory store as a frame.</summary>
+        public CheckpointFrame? LastFrame { get; private set; }
+
+        /// <summary>The in-memory store's handle of the thread's log, kept between the run's frames.</summary>
+        public object? FrameLog;
+
+        /// <summary>Frames stored since the last that carries every field's owner (<see cref="CheckpointFrame.KeyInterval"/>).</summary>
+        public int FramesSinceKey { get; set; }
+
+        /// <summary>The run stored <paramref name="frame"/>: it is now both where the run is and its last stored checkpoint.</summary>
+        public void StoredFrame(CheckpointFrame frame)
+        {
+            _checkpointId = null;
+            _checkpointFrame = frame;
+            _lastStored = null;
+            LastFrame = frame;
+        }
 
         /// <summary>The run started from a checkpoint that was not the thread's latest: the next one it stores starts a branch.</summary>
         public bool Branch { get; set; }
 
-        public string?[] Versions { get; set; } = new string?[TState.Schema.Fields.Length];
+        /// <summary>
+        /// Each field's version as of the last checkpoint: the id of the checkpoint that introduced it, or the
+        /// <see cref="CheckpointFrame"/> that did (its id made only if needed); null before the field was stored.
+        /// </summary>
+        public object?[] Versions { get; set; } = new object?[TState.Schema.Fields.Length];
 
         public TState? Stored { get; set; }
 
@@ -231,7 +274,7 @@ internal sealed partial class PregelRun<TState>
         var p = _p!;
         var checkpoint = tuple.Checkpoint;
         _state = p.Codec.DecodeState(tuple, out var versions, out var migrated);
-        p.Versions = versions;
+        p.Versions = [.. versions];
         useWrites &= !migrated;
         p.Stored = _state;
         p.CheckpointId = checkpoint.Id;
@@ -549,7 +592,6 @@ internal sealed partial class PregelRun<TState>
     {
         var p = _p!;
         var now = _graph.TimeProvider.GetUtcNow();
-        var id = CheckpointIds.New(now);
 
         // Exact-size arrays and shared empties: a checkpoint per superstep must not cost more than it says.
         var count = 0;
@@ -580,6 +622,14 @@ internal sealed partial class PregelRun<TState>
             next = names;
         }
 
+        if (s_framesFit && p.Durability == Durability.Sync && p.Sink.Store is InMemoryCheckpointer store && p.Codec.UsesGenerated && p.UserMetadata is null
+            && !p.Branch && _nextSends is not { Count: > 0 } && Array.IndexOf(_joinSeen, true) < 0)
+        {
+            SaveFrame(store, source, next, now);
+            return default;
+        }
+
+        var id = CheckpointIds.New(now);
         IReadOnlyList<PendingSend> sends = [];
         if (_nextSends is { Count: > 0 } scheduled)
         {
@@ -610,7 +660,7 @@ internal sealed partial class PregelRun<TState>
             joins = seen;
         }
 
-        IReadOnlyDictionary<string, string> metadata = EngineMetadata(source, _step);
+        IReadOnlyDictionary<string, string> metadata = EngineMetadata.Of(source, _step);
         if (p.UserMetadata is { } user)
         {
             var all = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
@@ -680,23 +730,64 @@ internal sealed partial class PregelRun<TState>
         return checkpoint;
     }
 
-    /// <summary>Each <see cref="CheckpointSource"/> as the engine writes it in a checkpoint's metadata.</summary>
-    private static readonly string[] SourceNames = [.. Enum.GetValues<CheckpointSource>().Select(v => v.ToString().ToLowerInvariant())];
+    /// <summary>
+    /// Whether the state's objects can never change (every field <see cref="StateField.IsImmutable"/>) and its fields fit
+    /// a frame's bit mask: the in-memory store can then keep each checkpoint as a <see cref="CheckpointFrame"/>.
+    /// </summary>
+    private static readonly bool s_framesFit = TState.Schema.Fields.Length <= 64 && TState.Schema.Fields.All(f => f.IsImmutable);
 
-    /// <summary>The keys of the metadata the engine writes, shared by every checkpoint without user metadata.</summary>
-    private static readonly string[] s_engineMetadataKeys = ["source", "step"];
+    /// <summary>
+    /// Stores the checkpoint as a frame: the state object itself (nothing can change it) and where the run stands. The
+    /// store makes its <see cref="Checkpoint"/> and blobs only when someone reads it. The fields that changed since the
+    /// last stored checkpoint get the frame as their new version, as <see cref="Fields"/> does for other stores.
+    /// </summary>
+    private void SaveFrame(InMemoryCheckpointer store, CheckpointSource source, IReadOnlyList<string> next, DateTimeOffset now)
+    {
+        var p = _p!;
+        var fields = TState.Schema.Fields;
+        var state = _state;
+        var changed = 0UL;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (p.Versions[i] is null || p.Stored is null || !Same(TState.GetField(p.Stored, i), TState.GetField(state, i)))
+            {
+                changed |= 1UL << i;
+            }
+        }
 
-    /// <summary>The engine's metadata of the first steps, by source and step, made once: a map cannot be changed, so checkpoints share it.</summary>
-    private static readonly ArrayMap?[,] s_engineMetadata = new ArrayMap?[SourceNames.Length, 64];
+        // A walk for a field's version stops at a frame that changed it, or at one that lists every field's owner: the
+        // first of the run's chain (unless it changes every field, where every walk stops anyway) and every so many after.
+        var previous = p.LastFrame;
+        var every = fields.Length == 64 ? ulong.MaxValue : (1UL << fields.Length) - 1;
+        object?[]? owners = null;
+        if (changed == every)
+        {
+            p.FramesSinceKey = 0;
+        }
+        else if (previous is null || ++p.FramesSinceKey >= CheckpointFrame.KeyInterval)
+        {
+            owners = (object?[])p.Versions.Clone();
+            p.FramesSinceKey = 0;
+        }
+
+        var (ticks, counter) = CheckpointIds.Next(now);
+        var frame = new CheckpointFrame(
+            ticks, counter, now.UtcTicks, p.Codec, state, changed, previous, previous is null ? p.LastStored : null, owners, _step, source, next);
+        store.Append(p.Thread, p.Namespace, frame, ref p.FrameLog);
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if ((changed & (1UL << i)) != 0)
+            {
+                p.Versions[i] = frame;
+            }
+        }
+
+        p.Stored = state;
+        p.StoredFrame(frame);
+    }
 
     /// <summary>The <see cref="Checkpoint.Next"/> list of each node alone, made on first use.</summary>
     private IReadOnlyList<string>?[]? _singleNext;
-
-    private static ArrayMap EngineMetadata(CheckpointSource source, int step)
-    {
-        ArrayMap Make() => new(s_engineMetadataKeys, [SourceNames[(int)source], step.ToString(CultureInfo.InvariantCulture)]);
-        return (uint)step < (uint)s_engineMetadata.GetLength(1) ? s_engineMetadata[(int)source, step] ??= Make() : Make();
-    }
 
     private (Checkpoint, FieldBlob[]) WithFields(Checkpoint checkpoint, TState state)
     {
@@ -727,7 +818,7 @@ internal sealed partial class PregelRun<TState>
                     : new FieldBlob(fields[i].Name, id, p.Codec.EncodeField(i, value));
             }
 
-            versions[i] = p.Versions[i]!;
+            versions[i] = CheckpointFrame.VersionOf(p.Versions[i]!);
         }
 
         var blobs = count == 0 ? [] : new FieldBlob[count];

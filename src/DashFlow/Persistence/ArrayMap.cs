@@ -47,6 +47,24 @@ internal sealed class ArrayMap : IReadOnlyDictionary<string, string>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>
+    /// Equal to another map with the same keys and values in the same order: the in-memory store makes a checkpoint it
+    /// keeps as a frame anew at each read, and two reads of one checkpoint must compare equal, as records do.
+    /// </summary>
+    public override bool Equals(object? obj) =>
+        ReferenceEquals(this, obj) || (obj is ArrayMap other && _keys.AsSpan().SequenceEqual(other._keys) && _values.AsSpan().SequenceEqual(other._values));
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        foreach (var value in _values)
+        {
+            hash.Add(value);
+        }
+
+        return hash.ToHashCode();
+    }
+
     private int IndexOf(string key)
     {
         for (var i = 0; i < _keys.Length; i++)

@@ -26,6 +26,10 @@ internal sealed class CheckpointCodec<TState>(ICheckpointSerializer serializer, 
 
     public Type StateType => typeof(TState);
 
+    public StateSchema Schema => TState.Schema;
+
+    public object? GetField(object state, int field) => TState.GetField((TState)state, field);
+
     public byte[] EncodeField(int field, object? value)
     {
         // The generated formatter writes straight after the frame's header: one array per value, not two.

@@ -22,21 +22,56 @@ public static class CheckpointIds
     /// <summary>A new id for a checkpoint created at <paramref name="now"/> (the engine reads the clock once per checkpoint).</summary>
     internal static string New(DateTimeOffset now)
     {
+        var (ticks, counter) = Next(now);
+        return Format(ticks, counter);
+    }
+
+    /// <summary>
+    /// The two numbers of a new id, unformatted: the in-memory store keeps them as they are, and formats an id only when
+    /// someone reads it (<see cref="Format"/>).
+    /// </summary>
+    internal static (long Ticks, long Counter) Next(DateTimeOffset now)
+    {
         var ticks = now.UtcTicks;
-        long counter;
         lock (s_lock)
         {
             s_lastTicks = Math.Max(s_lastTicks, ticks);
-            ticks = s_lastTicks;
-            counter = ++s_counter;
+            return (s_lastTicks, ++s_counter);
         }
+    }
 
-        return string.Create(33, (ticks, counter), static (span, parts) =>
+    /// <summary>The id of <paramref name="ticks"/> and <paramref name="counter"/>: ordinal order of ids is their numeric order.</summary>
+    internal static string Format(long ticks, long counter) =>
+        string.Create(33, (ticks, counter), static (span, parts) =>
         {
             Hex(span[..16], parts.ticks);
             span[16] = '-';
             Hex(span[17..], parts.counter);
         });
+
+    /// <summary>Reads an id this class made back into its numbers; false for any other string.</summary>
+    internal static bool TryParse(string id, out long ticks, out long counter)
+    {
+        ticks = counter = 0;
+        return id.Length == 33 && id[16] == '-' && TryHex(id.AsSpan(0, 16), out ticks) && TryHex(id.AsSpan(17), out counter);
+    }
+
+    private static bool TryHex(ReadOnlySpan<char> digits, out long value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            var digit = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | (uint)digit;
+        }
+
+        // Ids are made from non-negative numbers: a leading digit above 7 is someone else's string.
+        return value >= 0;
     }
 
     private static void Hex(Span<char> digits, long value)

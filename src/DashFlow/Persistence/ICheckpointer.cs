@@ -192,8 +192,14 @@ internal interface IFieldEncoder
     /// <summary>The state type whose fields it serializes.</summary>
     Type StateType { get; }
 
+    /// <summary>The state's schema.</summary>
+    StateSchema Schema { get; }
+
     /// <summary>The framed bytes of field number <paramref name="field"/> holding <paramref name="value"/>.</summary>
     byte[] EncodeField(int field, object? value);
+
+    /// <summary>The value of field number <paramref name="field"/> of <paramref name="state"/>, a state of <see cref="StateType"/>.</summary>
+    object? GetField(object state, int field);
 }
 
 /// <summary>What a pending write records.</summary>

@@ -7,6 +7,7 @@ namespace DashFlow.Persistence;
 /// </summary>
 public sealed class InMemoryCheckpointer : ICheckpointer
 {
+    /// <summary>Guards <see cref="_logs"/>; each log has its own lock for what it holds, so runs on different threads do not wait for each other.</summary>
     private readonly Lock _lock = new();
 
     /// <summary>
@@ -21,14 +22,15 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_lock)
+        if (Find(threadId, checkpointNamespace) is not { } log)
         {
-            if (!_logs.TryGetValue((threadId, checkpointNamespace), out var log) || log.Latest is not { } latest)
-            {
-                return new((CheckpointTuple?)null);
-            }
+            return new((CheckpointTuple?)null);
+        }
 
-            return log.Checkpoints.TryGetValue(checkpointId ?? latest, out var entry) ? new(log.Tuple(entry.Checkpoint)) : new((CheckpointTuple?)null);
+        lock (log.Gate)
+        {
+            var entry = checkpointId is null ? log.Latest : log.Get(checkpointId);
+            return new(entry is null ? null : log.Tuple(entry));
         }
     }
 
@@ -39,18 +41,14 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
         List<CheckpointTuple> found = [];
-        lock (_lock)
+        if (Find(threadId, checkpointNamespace) is { } log)
         {
-            if (_logs.TryGetValue((threadId, checkpointNamespace), out var log))
+            lock (log.Gate)
             {
-                foreach (var (checkpoint, _) in log.Checkpoints.Values.Reverse())
+                for (var i = log.Entries.Count - 1; i >= 0; i--)
                 {
-                    if (options?.Before is { } before && string.CompareOrdinal(checkpoint.Id, before) >= 0)
-                    {
-                        continue;
-                    }
-
-                    if (options?.Metadata is { } filter && !filter.All(p => checkpoint.Metadata.TryGetValue(p.Key, out var v) && v == p.Value))
+                    var entry = log.Entries[i];
+                    if (options?.Before is { } before && string.CompareOrdinal(Log.IdOf(entry), before) >= 0)
                     {
                         continue;
                     }
@@ -60,7 +58,13 @@ public sealed class InMemoryCheckpointer : ICheckpointer
                         break;
                     }
 
-                    found.Add(log.Tuple(checkpoint));
+                    var tuple = log.Tuple(entry);
+                    if (options?.Metadata is { } filter && !filter.All(p => tuple.Checkpoint.Metadata.TryGetValue(p.Key, out var v) && v == p.Value))
+                    {
+                        continue;
+                    }
+
+                    found.Add(tuple);
                 }
             }
         }
@@ -80,45 +84,79 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(newBlobs);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_lock)
+        object? handle = null;
+        while (true)
         {
-            var key = (checkpoint.ThreadId, checkpoint.Namespace);
-            _logs.TryGetValue(key, out var log);
-            CheckpointConflictException.ThrowIfNotLatest(checkpoint, log?.Latest);
-            if (log is null)
+            var log = Open(checkpoint.ThreadId, checkpoint.Namespace, ref handle);
+            lock (log.Gate)
             {
-                _logs[key] = log = new Log();
-            }
-
-            // The blobs a checkpoint introduces under its own id (the usual case) stay with it; others go to the log's table.
-            var own = 0;
-            for (var i = 0; i < newBlobs.Count; i++)
-            {
-                own += newBlobs[i].Version == checkpoint.Id ? 1 : 0;
-            }
-
-            var kept = own == 0 ? [] : new FieldBlob[own];
-            for (int i = 0, n = 0; i < newBlobs.Count; i++)
-            {
-                var blob = newBlobs[i];
-                if (blob.Version == checkpoint.Id)
+                if (log.Deleted)
                 {
-                    kept[n++] = blob;
+                    handle = null;
+                    continue;
                 }
-                else
-                {
-                    (log.Blobs ??= [])[(blob.Field, blob.Version)] = blob;
-                }
-            }
 
-            log.Checkpoints[checkpoint.Id] = new Entry(checkpoint, kept);
-            if (log.Latest is null || string.CompareOrdinal(checkpoint.Id, log.Latest) > 0)
-            {
-                log.Latest = checkpoint.Id;
+                CheckpointConflictException.ThrowIfNotLatest(checkpoint, log.Latest is { } latest ? Log.IdOf(latest) : null);
+
+                // The blobs a checkpoint introduces under its own id (the usual case) stay with it; others go to the log's table.
+                var own = 0;
+                for (var i = 0; i < newBlobs.Count; i++)
+                {
+                    own += newBlobs[i].Version == checkpoint.Id ? 1 : 0;
+                }
+
+                var kept = own == 0 ? [] : new FieldBlob[own];
+                for (int i = 0, n = 0; i < newBlobs.Count; i++)
+                {
+                    var blob = newBlobs[i];
+                    if (blob.Version == checkpoint.Id)
+                    {
+                        kept[n++] = blob;
+                    }
+                    else
+                    {
+                        (log.Blobs ??= [])[(blob.Field, blob.Version)] = blob;
+                    }
+                }
+
+                log.Insert(new Entry(checkpoint, kept));
+                return default;
             }
         }
+    }
 
-        return default;
+    /// <summary>
+    /// Stores a checkpoint a run describes as a frame (its state kept by reference), refused like <see cref="PutAsync"/>
+    /// when its parent is not the thread's latest. <paramref name="handle"/> keeps the thread's log between a run's calls
+    /// (null at first), so a checkpoint costs one uncontended lock.
+    /// </summary>
+    /// <exception cref="CheckpointConflictException">Another run stored a checkpoint on the thread since this one's parent.</exception>
+    internal void Append(string thread, string ns, CheckpointFrame frame, ref object? handle)
+    {
+        while (true)
+        {
+            var log = Open(thread, ns, ref handle);
+            lock (log.Gate)
+            {
+                if (log.Deleted)
+                {
+                    handle = null;
+                    continue;
+                }
+
+                var latest = log.Latest;
+                var follows = frame.Previous is { } previous
+                    ? ReferenceEquals(latest, previous)
+                    : (latest is null ? null : Log.IdOf(latest)) == frame.ParentId;
+                if (!follows)
+                {
+                    throw new CheckpointConflictException(frame.ToCheckpoint(thread, ns), latest is null ? null : Log.IdOf(latest));
+                }
+
+                log.Insert(frame);
+                return;
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -129,26 +167,32 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         ArgumentNullException.ThrowIfNull(checkpointId);
         ArgumentNullException.ThrowIfNull(writes);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_lock)
+        object? handle = null;
+        while (true)
         {
-            var key = (threadId, checkpointNamespace);
-            if (!_logs.TryGetValue(key, out var log))
+            var log = Open(threadId, checkpointNamespace, ref handle);
+            lock (log.Gate)
             {
-                _logs[key] = log = new Log();
-            }
+                if (log.Deleted)
+                {
+                    handle = null;
+                    continue;
+                }
 
-            if (!log.Writes.TryGetValue(checkpointId, out var all))
-            {
-                log.Writes[checkpointId] = all = new SortedDictionary<(string, int), PendingWrite>(WriteOrder.Instance);
-            }
+                log.Writes ??= new(StringComparer.Ordinal);
+                if (!log.Writes.TryGetValue(checkpointId, out var all))
+                {
+                    log.Writes[checkpointId] = all = new SortedDictionary<(string, int), PendingWrite>(WriteOrder.Instance);
+                }
 
-            foreach (var write in writes)
-            {
-                all[(write.TaskId, write.Index)] = write;
+                foreach (var write in writes)
+                {
+                    all[(write.TaskId, write.Index)] = write;
+                }
+
+                return default;
             }
         }
-
-        return default;
     }
 
     /// <inheritdoc/>
@@ -160,7 +204,13 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         {
             foreach (var key in _logs.Keys.Where(k => k.Thread == threadId).ToList())
             {
+                var log = _logs[key];
                 _logs.Remove(key);
+                lock (log.Gate)
+                {
+                    // A run that still holds the log finds it gone and opens the thread anew.
+                    log.Deleted = true;
+                }
             }
         }
 
@@ -170,13 +220,22 @@ public sealed class InMemoryCheckpointer : ICheckpointer
     /// <inheritdoc/>
     public async IAsyncEnumerable<string> ListThreadsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        string[] threads;
+        List<string> threads = [];
         lock (_lock)
         {
-            threads = [.. _logs.Where(p => p.Value.Latest is not null).Select(p => p.Key.Thread).Distinct().Order(StringComparer.Ordinal)];
+            foreach (var (key, log) in _logs)
+            {
+                lock (log.Gate)
+                {
+                    if (log.Latest is not null)
+                    {
+                        threads.Add(key.Thread);
+                    }
+                }
+            }
         }
 
-        foreach (var thread in threads)
+        foreach (var thread in threads.Distinct().Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return thread;
@@ -185,52 +244,192 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    /// <summary>A checkpoint and the blobs it introduced under its own id.</summary>
-    private readonly record struct Entry(Checkpoint Checkpoint, FieldBlob[] Own);
-
-    /// <summary>A thread's namespace: its checkpoints by id (each with its own blobs), other blobs, its pending writes.</summary>
-    private sealed class Log
+    private Log? Find(string thread, string ns)
     {
-        public SortedDictionary<string, Entry> Checkpoints { get; } = new(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            return _logs.TryGetValue((thread, ns), out var log) ? log : null;
+        }
+    }
+
+    /// <summary>The thread's log (made if it has none), unless <paramref name="handle"/> already holds it.</summary>
+    private Log Open(string thread, string ns, ref object? handle)
+    {
+        if (handle is Log held)
+        {
+            return held;
+        }
+
+        lock (_lock)
+        {
+            if (!_logs.TryGetValue((thread, ns), out var log))
+            {
+                _logs[(thread, ns)] = log = new Log(thread, ns);
+            }
+
+            handle = log;
+            return log;
+        }
+    }
+
+    /// <summary>A checkpoint stored through <see cref="PutAsync"/>, and the blobs it introduced under its own id.</summary>
+    private sealed class Entry(Checkpoint checkpoint, FieldBlob[] own)
+    {
+        public Checkpoint Checkpoint { get; } = checkpoint;
+
+        public FieldBlob[] Own { get; } = own;
+    }
+
+    /// <summary>
+    /// A thread's namespace: its checkpoints in id order (each an <see cref="Entry"/> or a <see cref="CheckpointFrame"/>),
+    /// other blobs, its pending writes. Everything in it is read and changed under <see cref="Gate"/>.
+    /// </summary>
+    private sealed class Log(string thread, string ns)
+    {
+        public Lock Gate { get; } = new();
+
+        public string Thread { get; } = thread;
+
+        public string Ns { get; } = ns;
+
+        /// <summary>The checkpoints, oldest id first: a new one is almost always the greatest, so storing it is an append.</summary>
+        public List<object> Entries { get; } = [];
 
         /// <summary>Blobs stored under another checkpoint's id than the one that brought them (rare); null until one is.</summary>
         public Dictionary<(string Field, string Version), FieldBlob>? Blobs { get; set; }
 
-        public Dictionary<string, SortedDictionary<(string Task, int Index), PendingWrite>> Writes { get; } = new(StringComparer.Ordinal);
+        /// <summary>Pending writes by checkpoint id; null until the first.</summary>
+        public Dictionary<string, SortedDictionary<(string Task, int Index), PendingWrite>>? Writes { get; set; }
 
-        /// <summary>The greatest checkpoint id, so that neither a read nor a put walks the history.</summary>
-        public string? Latest { get; set; }
+        /// <summary>The thread was deleted: a caller holding this log must open the thread again.</summary>
+        public bool Deleted { get; set; }
 
-        public CheckpointTuple Tuple(Checkpoint checkpoint)
+        /// <summary>The checkpoint with the greatest id.</summary>
+        public object? Latest => Entries.Count == 0 ? null : Entries[^1];
+
+        public static string IdOf(object entry) => entry is CheckpointFrame frame ? frame.Id : ((Entry)entry).Checkpoint.Id;
+
+        /// <summary>Id order; frames compare by their numbers, without formatting their ids.</summary>
+        public static int Compare(object a, object b) =>
+            a is CheckpointFrame x && b is CheckpointFrame y ? x.CompareTo(y) : string.CompareOrdinal(IdOf(a), IdOf(b));
+
+        /// <summary>Stores a checkpoint in id order; one with the id of a stored one replaces it.</summary>
+        public void Insert(object entry)
         {
-            var fields = new List<FieldBlob>(checkpoint.FieldVersions.Count);
-            foreach (var (field, version) in checkpoint.FieldVersions)
+            if (Entries.Count == 0 || Compare(Entries[^1], entry) < 0)
             {
-                if (Find(field, version) is { } blob)
+                Entries.Add(entry);
+                return;
+            }
+
+            var index = Entries.BinarySearch(entry, EntryOrder.Instance);
+            if (index >= 0)
+            {
+                Entries[index] = entry;
+            }
+            else
+            {
+                Entries.Insert(~index, entry);
+            }
+        }
+
+        public object? Get(string id)
+        {
+            var parsed = CheckpointIds.TryParse(id, out var ticks, out var counter);
+            int low = 0, high = Entries.Count - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) >> 1);
+                var entry = Entries[middle];
+                var order = parsed && entry is CheckpointFrame frame
+                    ? frame.IdTicks != ticks ? frame.IdTicks.CompareTo(ticks) : frame.Counter.CompareTo(counter)
+                    : string.CompareOrdinal(IdOf(entry), id);
+                if (order == 0)
                 {
-                    fields.Add(blob);
+                    return entry;
+                }
+
+                if (order < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
                 }
             }
 
-            IReadOnlyList<PendingWrite> writes = Writes.TryGetValue(checkpoint.Id, out var all) ? [.. all.Values] : [];
+            return null;
+        }
+
+        public CheckpointTuple Tuple(object entry)
+        {
+            Checkpoint checkpoint;
+            List<FieldBlob> fields;
+            if (entry is CheckpointFrame frame)
+            {
+                checkpoint = frame.ToCheckpoint(Thread, Ns);
+                var schema = frame.Fields.Schema;
+                fields = new List<FieldBlob>(schema.Fields.Length);
+                for (var i = 0; i < schema.Fields.Length; i++)
+                {
+                    var owner = frame.Owner(i);
+                    if ((owner is CheckpointFrame holder ? holder.Blob(i) : Find(schema.Fields[i].Name, (string)owner)) is { } blob)
+                    {
+                        fields.Add(blob);
+                    }
+                }
+            }
+            else
+            {
+                checkpoint = ((Entry)entry).Checkpoint;
+                fields = new List<FieldBlob>(checkpoint.FieldVersions.Count);
+                foreach (var (field, version) in checkpoint.FieldVersions)
+                {
+                    if (Find(field, version) is { } blob)
+                    {
+                        fields.Add(blob);
+                    }
+                }
+            }
+
+            IReadOnlyList<PendingWrite> writes = Writes is not null && Writes.TryGetValue(checkpoint.Id, out var all) ? [.. all.Values] : [];
             return new CheckpointTuple(checkpoint, fields, writes);
         }
 
         private FieldBlob? Find(string field, string version)
         {
-            if (Checkpoints.TryGetValue(version, out var entry))
+            switch (Get(version))
             {
-                foreach (var blob in entry.Own)
-                {
-                    if (blob.Field == field)
+                case Entry entry:
+                    foreach (var blob in entry.Own)
                     {
-                        return blob;
+                        if (blob.Field == field)
+                        {
+                            return blob;
+                        }
                     }
-                }
+
+                    break;
+                case CheckpointFrame frame:
+                    var index = frame.Fields.Schema.IndexOf(field);
+                    if (index >= 0 && (frame.Changed & (1UL << index)) != 0)
+                    {
+                        return frame.Blob(index);
+                    }
+
+                    break;
             }
 
             return Blobs is not null && Blobs.TryGetValue((field, version), out var other) ? other : null;
         }
+    }
+
+    private sealed class EntryOrder : IComparer<object>
+    {
+        public static readonly EntryOrder Instance = new();
+
+        public int Compare(object? x, object? y) => Log.Compare(x!, y!);
     }
 
     private sealed class WriteOrder : IComparer<(string Task, int Index)>

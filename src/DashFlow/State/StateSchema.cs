@@ -46,9 +46,10 @@ public sealed record StateField(string Name, Type Type, ReducerKind Reducer, Typ
 {
     /// <summary>
     /// Whether the generator found the field's type immutable (numbers, strings, enums, dates and times, and immutable
-    /// collections, tuples and nullables of those) and stored by DashFlow's own formatters, not a
-    /// <see cref="Persistence.FieldCodecAttribute"/>. A checkpoint kept in memory then holds the value itself instead of
-    /// its bytes: nothing can change it, and it reads back as its bytes would.
+    /// collections, tuples and nullables of those), its property init-only, and its value stored by DashFlow's own
+    /// formatters, not a <see cref="Persistence.FieldCodecAttribute"/>. A checkpoint kept in memory then holds the value
+    /// itself instead of its bytes: nothing can change it, and it reads back as its bytes would. When every field of a
+    /// state is, the in-memory store keeps each checkpoint's state object itself.
     /// </summary>
     public bool IsImmutable { get; init; }
 }

@@ -1,0 +1,156 @@
+using System.Globalization;
+
+namespace DashFlow.Persistence;
+
+/// <summary>
+/// A checkpoint as a run hands it to <see cref="InMemoryCheckpointer"/> when the state can be kept by reference: the state
+/// snapshot itself, which nothing can change (every field immutable, see <see cref="StateField.IsImmutable"/>), and the
+/// few numbers that say where the run stands. Its <see cref="Checkpoint"/>, its id string, its field versions and blobs
+/// are made only when someone reads it, so a checkpoint per superstep costs one small object.
+/// </summary>
+/// <remarks>
+/// A field's version is the frame that last changed it: the frame itself when its <see cref="Changed"/> bit is set,
+/// else found by walking <see cref="Previous"/> (the run's frame before it). A frame that starts a run's chain, and every
+/// <see cref="KeyInterval"/>th frame after it, carries the owners of every field (<see cref="Owners"/>), so a walk is short.
+/// </remarks>
+internal sealed class CheckpointFrame
+{
+    /// <summary>How many frames a run stores before the next carries every field's owner again.</summary>
+    public const int KeyInterval = 32;
+
+    private string? _id;
+
+    public CheckpointFrame(
+        long idTicks, long counter, long createdTicks, IFieldEncoder fields, object state, ulong changed, CheckpointFrame? previous, string? parentId,
+        object?[]? owners, int step, CheckpointSource source, IReadOnlyList<string> next)
+    {
+        IdTicks = idTicks;
+        Counter = counter;
+        CreatedTicks = createdTicks;
+        Fields = fields;
+        State = state;
+        Changed = changed;
+        Previous = previous;
+        ParentId = parentId;
+        Owners = owners;
+        Step = step;
+        Source = source;
+        Next = next;
+    }
+
+    /// <summary>The id's clock part (see <see cref="CheckpointIds"/>).</summary>
+    public long IdTicks { get; }
+
+    /// <summary>The id's counter part.</summary>
+    public long Counter { get; }
+
+    /// <summary><see cref="Checkpoint.CreatedAt"/> in UTC ticks.</summary>
+    public long CreatedTicks { get; }
+
+    /// <summary>Reads and serializes the state's fields.</summary>
+    public IFieldEncoder Fields { get; }
+
+    /// <summary>The state snapshot.</summary>
+    public object State { get; }
+
+    /// <summary>One bit per field this checkpoint gives a new version (field 0 is bit 0).</summary>
+    public ulong Changed { get; }
+
+    /// <summary>The run's frame before this one, which is its parent; null when the parent is not a frame (or there is none).</summary>
+    public CheckpointFrame? Previous { get; }
+
+    /// <summary>The parent's id when <see cref="Previous"/> is null; null for a thread's first checkpoint.</summary>
+    public string? ParentId { get; }
+
+    /// <summary>
+    /// Null, or each field's version owner after this checkpoint: a frame, or the id of a checkpoint stored otherwise.
+    /// Set on the first frame of a run's chain (unless it changes every field) and every <see cref="KeyInterval"/>th.
+    /// </summary>
+    public object?[]? Owners { get; }
+
+    public int Step { get; }
+
+    public CheckpointSource Source { get; }
+
+    public IReadOnlyList<string> Next { get; }
+
+    /// <summary>The id, formatted on first use.</summary>
+    public string Id => _id ??= CheckpointIds.Format(IdTicks, Counter);
+
+    /// <summary>The id of what owns a field version: a frame's id, or the id itself.</summary>
+    public static string VersionOf(object owner) => owner as string ?? ((CheckpointFrame)owner).Id;
+
+    /// <summary>Id order: numeric between frames, ordinal otherwise (the same order, for ids <see cref="CheckpointIds"/> made).</summary>
+    public int CompareTo(CheckpointFrame other)
+    {
+        var byTicks = IdTicks.CompareTo(other.IdTicks);
+        return byTicks != 0 ? byTicks : Counter.CompareTo(other.Counter);
+    }
+
+    /// <summary>Who owns field <paramref name="field"/>'s version: this frame or one before it, or the id of a checkpoint stored otherwise.</summary>
+    public object Owner(int field)
+    {
+        for (var frame = this; frame is not null; frame = frame.Previous)
+        {
+            if ((frame.Changed & (1UL << field)) != 0)
+            {
+                return frame;
+            }
+
+            if (frame.Owners is { } owners)
+            {
+                return owners[field] ?? throw new InvalidOperationException($"Checkpoint '{Id}' names no version of field {field}.");
+            }
+        }
+
+        throw new InvalidOperationException($"Checkpoint '{Id}' names no version of field {field}.");
+    }
+
+    /// <summary>The blob of field <paramref name="field"/> at this frame's version: its value, serialized if someone reads the bytes.</summary>
+    public FieldBlob Blob(int field) =>
+        new(Fields.Schema.Fields[field].Name, Id, Fields, field, Fields.GetField(State, field));
+
+    /// <summary>The checkpoint as <see cref="ICheckpointer"/> callers see it.</summary>
+    public Checkpoint ToCheckpoint(string thread, string ns)
+    {
+        var schema = Fields.Schema;
+        var versions = new string[schema.Fields.Length];
+        for (var i = 0; i < versions.Length; i++)
+        {
+            versions[i] = VersionOf(Owner(i));
+        }
+
+        return new Checkpoint
+        {
+            ThreadId = thread,
+            Namespace = ns,
+            Id = Id,
+            ParentId = Previous?.Id ?? ParentId,
+            Step = Step,
+            Source = Source,
+            CreatedAt = new DateTimeOffset(CreatedTicks, TimeSpan.Zero),
+            SchemaVersion = schema.Version,
+            FieldVersions = new ArrayMap(schema.FieldNames, versions),
+            Next = Next,
+            Metadata = EngineMetadata.Of(Source, Step),
+        };
+    }
+}
+
+/// <summary>The metadata the engine writes on a checkpoint: its source and step.</summary>
+internal static class EngineMetadata
+{
+    /// <summary>Each <see cref="CheckpointSource"/> as the engine writes it.</summary>
+    private static readonly string[] s_sources = [.. Enum.GetValues<CheckpointSource>().Select(v => v.ToString().ToLowerInvariant())];
+
+    private static readonly string[] s_keys = ["source", "step"];
+
+    /// <summary>The maps of the first steps, by source and step, made once: a map cannot be changed, so checkpoints share it.</summary>
+    private static readonly ArrayMap?[,] s_shared = new ArrayMap?[s_sources.Length, 64];
+
+    public static ArrayMap Of(CheckpointSource source, int step)
+    {
+        ArrayMap Make() => new(s_keys, [s_sources[(int)source], step.ToString(CultureInfo.InvariantCulture)]);
+        return (uint)step < (uint)s_shared.GetLength(1) ? s_shared[(int)source, step] ??= Make() : Make();
+    }
+}
