@@ -240,6 +240,9 @@ public sealed partial class GraphStateGenerator
         writer.WriteLine();
         EmitFieldSwitch(writer, model, $"static object? {self}.GetField({state} state, int field)", f => $"state.{f.Identifier}");
         writer.WriteLine();
+        EmitFieldSwitch(
+            writer, model, $"static bool {self}.SameField({state} before, {state} after, int field)", f => $"{Helpers}.SameStored(before.{f.Identifier}, after.{f.Identifier})");
+        writer.WriteLine();
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine($"static global::DashFlow.StateUpdate<{state}> {self}.CreateUpdate() => new Update();");
     }

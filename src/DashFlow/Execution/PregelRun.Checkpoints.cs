@@ -749,7 +749,7 @@ internal sealed partial class PregelRun<TState>
         var changed = 0UL;
         for (var i = 0; i < fields.Length; i++)
         {
-            if (p.Versions[i] is null || p.Stored is null || !Same(TState.GetField(p.Stored, i), TState.GetField(state, i)))
+            if (p.Versions[i] is null || p.Stored is null || !TState.SameField(p.Stored, state, i))
             {
                 changed |= 1UL << i;
             }
@@ -809,9 +809,9 @@ internal sealed partial class PregelRun<TState>
         var count = 0;
         for (var i = 0; i < fields.Length; i++)
         {
-            var value = TState.GetField(state, i);
-            if (p.Versions[i] is null || p.Stored is null || !Same(TState.GetField(p.Stored, i), value))
+            if (p.Versions[i] is null || p.Stored is null || !TState.SameField(p.Stored, state, i))
             {
+                var value = TState.GetField(state, i);
                 p.Versions[i] = id;
                 changed[count++] = keep && fields[i].IsImmutable
                     ? new FieldBlob(fields[i].Name, id, p.Codec, i, value)
@@ -831,9 +831,6 @@ internal sealed partial class PregelRun<TState>
         p.Stored = state;
         return (new ArrayMap(schema.FieldNames, versions), blobs);
     }
-
-    private static bool Same(object? before, object? after) =>
-        ReferenceEquals(before, after) || (before is string or ValueType && Equals(before, after));
 
     /// <summary>At the end of a run (finished, failed, cancelled or interrupted): stores what is still queued or kept.</summary>
     private async ValueTask FinishPersistedAsync()

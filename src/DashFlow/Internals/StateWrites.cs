@@ -125,6 +125,17 @@ public static class StateWrites
         return ImmutableArray.Create(after, before.Length, after.Length - before.Length);
     }
 
+    /// <summary>
+    /// Whether a field holds the same value in two states as a checkpoint sees it (<see cref="IGraphState{TSelf}.SameField"/>):
+    /// the same object, or an equal value or string. Unlike <see cref="Same{T}"/>, equal sequences in two objects differ.
+    /// </summary>
+    public static bool SameStored<T>(T before, T after) =>
+        typeof(T).IsValueType ? EqualityComparer<T>.Default.Equals(before, after) : SameStored((object?)before, (object?)after);
+
+    /// <summary>The same as <see cref="SameStored{T}(T, T)"/> for values of any type.</summary>
+    public static bool SameStored(object? before, object? after) =>
+        ReferenceEquals(before, after) || (before is string or ValueType && Equals(before, after));
+
     /// <summary>Whether two field values are equal (sequences compared item by item).</summary>
     public static bool Same<T>(T before, T after)
     {

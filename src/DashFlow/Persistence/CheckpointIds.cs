@@ -6,7 +6,6 @@ namespace DashFlow.Persistence;
 /// </summary>
 public static class CheckpointIds
 {
-    private static readonly Lock s_lock = new();
     private static long s_lastTicks;
     private static long s_counter;
 
@@ -32,12 +31,22 @@ public static class CheckpointIds
     /// </summary>
     internal static (long Ticks, long Counter) Next(DateTimeOffset now)
     {
+        // Without a lock: the clock part only grows (a compare-and-swap maximum), and the counter is taken after it, so
+        // an id made after another returned is greater: its clock part is at least as great, and so is its counter.
         var ticks = now.UtcTicks;
-        lock (s_lock)
+        var last = Volatile.Read(ref s_lastTicks);
+        while (ticks > last)
         {
-            s_lastTicks = Math.Max(s_lastTicks, ticks);
-            return (s_lastTicks, ++s_counter);
+            var seen = Interlocked.CompareExchange(ref s_lastTicks, ticks, last);
+            if (seen == last)
+            {
+                break;
+            }
+
+            last = seen;
         }
+
+        return (Math.Max(ticks, last), Interlocked.Increment(ref s_counter));
     }
 
     /// <summary>The id of <paramref name="ticks"/> and <paramref name="counter"/>: ordinal order of ids is their numeric order.</summary>

@@ -57,6 +57,15 @@ public interface IGraphState<TSelf>
     [EditorBrowsable(EditorBrowsableState.Never)]
     static virtual bool TryWriteField(int field, object? value, System.Buffers.IBufferWriter<byte> output) => false;
 
+    /// <summary>
+    /// Whether field number <paramref name="field"/> holds the same value in both states as a checkpoint sees it: the
+    /// same object, or an equal value or string. A checkpoint gives a field a new version only when it does not. The
+    /// generated implementation compares the typed properties, without boxing.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual bool SameField(TSelf before, TSelf after, int field) =>
+        Internals.StateWrites.SameStored(TSelf.GetField(before, field), TSelf.GetField(after, field));
+
     /// <summary>Reads back a value written by <see cref="SerializeField"/>; false when the state has no generated formatter.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     static virtual bool TryDeserializeField(int field, ReadOnlyMemory<byte> data, out object? value)

@@ -147,6 +147,23 @@ public sealed class InMemoryFrameTests : IDisposable
         Assert.Null(await store.GetAsync(config.ThreadId!, "", null));
     }
 
+    [Fact]
+    public void A_field_keeps_its_version_when_it_holds_the_same_object_or_an_equal_value()
+    {
+        var before = new FrameState { Counter = 1, Label = "ab" };
+
+        Assert.True(Same(before, before with { Label = new string("ab".AsSpan()) }, 1));
+        Assert.True(Same(before, before with { Label = "ab" }, 0));
+        Assert.False(Same(before, before with { Counter = 2 }, 0));
+        Assert.False(Same(before, before with { Label = "ba" }, 1));
+
+        // Equal sequences in two objects are two versions: a checkpoint does not compare lists item by item.
+        Assert.False(DashFlow.Internals.StateWrites.SameStored(ImmutableList.Create(1), ImmutableList.Create(1)));
+
+        static bool Same<TState>(TState a, TState b, int field)
+            where TState : class, IGraphState<TState> => TState.SameField(a, b, field);
+    }
+
     /// <summary>Each checkpoint, oldest first: its step, the position of the checkpoint that owns each field's version, and the values.</summary>
     private static async Task<List<(int Step, string Versions, int Counter, string Label)>> Shape(ICheckpointer store, RunConfig config)
     {
