@@ -419,7 +419,14 @@ internal sealed partial class PregelRun<TState>
     /// answers, and stops at a static breakpoint.
     /// </summary>
     /// <returns>Whether the superstep runs.</returns>
-    private async ValueTask<bool> BeforeSuperstepAsync()
+    private ValueTask<bool> BeforeSuperstepAsync()
+    {
+        // Most supersteps have nothing to restore and no breakpoint: no state machine for them.
+        var p = _p!;
+        return p.Restored is null && !p.SkipBefore && p.Before is null ? new(true) : RestoreOrStopAsync();
+    }
+
+    private async ValueTask<bool> RestoreOrStopAsync()
     {
         var p = _p!;
         if (p.Restored is { } restored)

@@ -63,8 +63,9 @@ internal sealed class CheckpointFrame
     public string? ParentId { get; }
 
     /// <summary>
-    /// Null, or each field's version owner after this checkpoint: a frame, or the id of a checkpoint stored otherwise.
-    /// Set on the first frame of a run's chain (unless it changes every field) and every <see cref="KeyInterval"/>th.
+    /// Null, or the version owner of each field this checkpoint does not change (a frame, or the id of a checkpoint stored
+    /// otherwise; the entries of the fields it changes are not read). Set on the first frame of a run's chain (unless it
+    /// changes every field) and every <see cref="KeyInterval"/>th.
     /// </summary>
     public object?[]? Owners { get; }
 
