@@ -13,67 +13,51 @@ namespace DashFlow.Persistence;
 /// else found by walking <see cref="Previous"/> (the run's frame before it). A frame that starts a run's chain, and every
 /// <see cref="KeyInterval"/>th frame after it, carries the owners of every field (<see cref="Owners"/>), so a walk is short.
 /// </remarks>
-internal sealed class CheckpointFrame
+internal sealed class CheckpointFrame(
+    long idTicks, long counter, long createdTicks, IFieldEncoder fields, object state, ulong changed, CheckpointFrame? previous, string? parentId,
+    object?[]? owners, int step, CheckpointSource source, IReadOnlyList<string> next)
 {
     /// <summary>How many frames a run stores before the next carries every field's owner again.</summary>
     public const int KeyInterval = 32;
 
     private string? _id;
 
-    public CheckpointFrame(
-        long idTicks, long counter, long createdTicks, IFieldEncoder fields, object state, ulong changed, CheckpointFrame? previous, string? parentId,
-        object?[]? owners, int step, CheckpointSource source, IReadOnlyList<string> next)
-    {
-        IdTicks = idTicks;
-        Counter = counter;
-        CreatedTicks = createdTicks;
-        Fields = fields;
-        State = state;
-        Changed = changed;
-        Previous = previous;
-        ParentId = parentId;
-        Owners = owners;
-        Step = step;
-        Source = source;
-        Next = next;
-    }
-
     /// <summary>The id's clock part (see <see cref="CheckpointIds"/>).</summary>
-    public long IdTicks { get; }
+    public long IdTicks { get; } = idTicks;
 
     /// <summary>The id's counter part.</summary>
-    public long Counter { get; }
+    public long Counter { get; } = counter;
 
     /// <summary><see cref="Checkpoint.CreatedAt"/> in UTC ticks.</summary>
-    public long CreatedTicks { get; }
+    public long CreatedTicks { get; } = createdTicks;
 
     /// <summary>Reads and serializes the state's fields.</summary>
-    public IFieldEncoder Fields { get; }
+    public IFieldEncoder Fields { get; } = fields;
 
     /// <summary>The state snapshot.</summary>
-    public object State { get; }
+    public object State { get; } = state;
 
     /// <summary>One bit per field this checkpoint gives a new version (field 0 is bit 0).</summary>
-    public ulong Changed { get; }
+    public ulong Changed { get; } = changed;
 
     /// <summary>The run's frame before this one, which is its parent; null when the parent is not a frame (or there is none).</summary>
-    public CheckpointFrame? Previous { get; }
+    public CheckpointFrame? Previous { get; } = previous;
 
     /// <summary>The parent's id when <see cref="Previous"/> is null; null for a thread's first checkpoint.</summary>
-    public string? ParentId { get; }
+    public string? ParentId { get; } = parentId;
 
     /// <summary>
     /// Null, or the version owner of each field this checkpoint does not change (a frame, or the id of a checkpoint stored
     /// otherwise; the entries of the fields it changes are not read). Set on the first frame of a run's chain (unless it
     /// changes every field) and every <see cref="KeyInterval"/>th.
     /// </summary>
-    public object?[]? Owners { get; }
+    public object?[]? Owners { get; } = owners;
 
-    public int Step { get; }
+    public int Step { get; } = step;
 
-    public CheckpointSource Source { get; }
+    public CheckpointSource Source { get; } = source;
 
-    public IReadOnlyList<string> Next { get; }
+    public IReadOnlyList<string> Next { get; } = next;
 
     /// <summary>The id, formatted on first use.</summary>
     public string Id => _id ??= CheckpointIds.Format(IdTicks, Counter);

@@ -85,43 +85,38 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         ArgumentNullException.ThrowIfNull(newBlobs);
         cancellationToken.ThrowIfCancellationRequested();
         object? handle = null;
-        while (true)
+        var log = Enter(checkpoint.ThreadId, checkpoint.Namespace, ref handle);
+        try
         {
-            var log = Open(checkpoint.ThreadId, checkpoint.Namespace, ref handle);
-            lock (log.Gate)
+            CheckpointConflictException.ThrowIfNotLatest(checkpoint, log.Latest is { } latest ? Log.IdOf(latest) : null);
+
+            // The blobs a checkpoint introduces under its own id (the usual case) stay with it; others go to the log's table.
+            var own = 0;
+            for (var i = 0; i < newBlobs.Count; i++)
             {
-                if (log.Deleted)
-                {
-                    handle = null;
-                    continue;
-                }
-
-                CheckpointConflictException.ThrowIfNotLatest(checkpoint, log.Latest is { } latest ? Log.IdOf(latest) : null);
-
-                // The blobs a checkpoint introduces under its own id (the usual case) stay with it; others go to the log's table.
-                var own = 0;
-                for (var i = 0; i < newBlobs.Count; i++)
-                {
-                    own += newBlobs[i].Version == checkpoint.Id ? 1 : 0;
-                }
-
-                var kept = own == 0 ? [] : new FieldBlob[own];
-                for (int i = 0, n = 0; i < newBlobs.Count; i++)
-                {
-                    var blob = newBlobs[i];
-                    if (blob.Version == checkpoint.Id)
-                    {
-                        kept[n++] = blob;
-                    }
-                    else
-                    {
-                        (log.Blobs ??= [])[(blob.Field, blob.Version)] = blob;
-                    }
-                }
-
-                log.Insert(new Entry(checkpoint, kept));
-                return default;
+                own += newBlobs[i].Version == checkpoint.Id ? 1 : 0;
             }
+
+            var kept = own == 0 ? [] : new FieldBlob[own];
+            for (int i = 0, n = 0; i < newBlobs.Count; i++)
+            {
+                var blob = newBlobs[i];
+                if (blob.Version == checkpoint.Id)
+                {
+                    kept[n++] = blob;
+                }
+                else
+                {
+                    (log.Blobs ??= [])[(blob.Field, blob.Version)] = blob;
+                }
+            }
+
+            log.Insert(new Entry(checkpoint, kept));
+            return default;
+        }
+        finally
+        {
+            log.Gate.Exit();
         }
     }
 
@@ -133,29 +128,23 @@ public sealed class InMemoryCheckpointer : ICheckpointer
     /// <exception cref="CheckpointConflictException">Another run stored a checkpoint on the thread since this one's parent.</exception>
     internal void Append(string thread, string ns, CheckpointFrame frame, ref object? handle)
     {
-        while (true)
+        var log = Enter(thread, ns, ref handle);
+        try
         {
-            var log = Open(thread, ns, ref handle);
-            lock (log.Gate)
+            var latest = log.Latest;
+            var follows = frame.Previous is { } previous
+                ? ReferenceEquals(latest, previous)
+                : (latest is null ? null : Log.IdOf(latest)) == frame.ParentId;
+            if (!follows)
             {
-                if (log.Deleted)
-                {
-                    handle = null;
-                    continue;
-                }
-
-                var latest = log.Latest;
-                var follows = frame.Previous is { } previous
-                    ? ReferenceEquals(latest, previous)
-                    : (latest is null ? null : Log.IdOf(latest)) == frame.ParentId;
-                if (!follows)
-                {
-                    throw new CheckpointConflictException(frame.ToCheckpoint(thread, ns), latest is null ? null : Log.IdOf(latest));
-                }
-
-                log.Insert(frame);
-                return;
+                throw new CheckpointConflictException(frame.ToCheckpoint(thread, ns), latest is null ? null : Log.IdOf(latest));
             }
+
+            log.Insert(frame);
+        }
+        finally
+        {
+            log.Gate.Exit();
         }
     }
 
@@ -168,30 +157,25 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         ArgumentNullException.ThrowIfNull(writes);
         cancellationToken.ThrowIfCancellationRequested();
         object? handle = null;
-        while (true)
+        var log = Enter(threadId, checkpointNamespace, ref handle);
+        try
         {
-            var log = Open(threadId, checkpointNamespace, ref handle);
-            lock (log.Gate)
+            log.Writes ??= new(StringComparer.Ordinal);
+            if (!log.Writes.TryGetValue(checkpointId, out var all))
             {
-                if (log.Deleted)
-                {
-                    handle = null;
-                    continue;
-                }
-
-                log.Writes ??= new(StringComparer.Ordinal);
-                if (!log.Writes.TryGetValue(checkpointId, out var all))
-                {
-                    log.Writes[checkpointId] = all = new SortedDictionary<(string, int), PendingWrite>(WriteOrder.Instance);
-                }
-
-                foreach (var write in writes)
-                {
-                    all[(write.TaskId, write.Index)] = write;
-                }
-
-                return default;
+                log.Writes[checkpointId] = all = new SortedDictionary<(string, int), PendingWrite>(WriteOrder.Instance);
             }
+
+            foreach (var write in writes)
+            {
+                all[(write.TaskId, write.Index)] = write;
+            }
+
+            return default;
+        }
+        finally
+        {
+            log.Gate.Exit();
         }
     }
 
@@ -252,23 +236,35 @@ public sealed class InMemoryCheckpointer : ICheckpointer
         }
     }
 
-    /// <summary>The thread's log (made if it has none), unless <paramref name="handle"/> already holds it.</summary>
-    private Log Open(string thread, string ns, ref object? handle)
+    /// <summary>
+    /// The thread's log (made if it has none, unless <paramref name="handle"/> already holds it), with its lock entered:
+    /// the caller exits it. A log whose thread was deleted since is left, and the thread's new one opened.
+    /// </summary>
+    private Log Enter(string thread, string ns, ref object? handle)
     {
-        if (handle is Log held)
+        while (true)
         {
-            return held;
-        }
-
-        lock (_lock)
-        {
-            if (!_logs.TryGetValue((thread, ns), out var log))
+            if (handle is not Log log)
             {
-                _logs[(thread, ns)] = log = new Log(thread, ns);
+                lock (_lock)
+                {
+                    if (!_logs.TryGetValue((thread, ns), out var found))
+                    {
+                        _logs[(thread, ns)] = found = new Log(thread, ns);
+                    }
+
+                    handle = log = found;
+                }
             }
 
-            handle = log;
-            return log;
+            log.Gate.Enter();
+            if (!log.Deleted)
+            {
+                return log;
+            }
+
+            log.Gate.Exit();
+            handle = null;
         }
     }
 
