@@ -7,7 +7,7 @@ namespace DashFlow.Sqlite;
 public sealed partial class SqliteCheckpointer
 {
     /// <summary>The version of the file's schema this build writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private static readonly string[][] s_migrations =
     [
@@ -38,6 +38,11 @@ public sealed partial class SqliteCheckpointer
         [
             "ALTER TABLE checkpoints ADD COLUMN blobs BLOB",
         ],
+
+        // Version 3. The tables are unchanged; new rows carry a smaller body (see EncodeBody), which builds before
+        // version 3 cannot read: the version number makes them refuse the file with a clear error instead. Version 2 rows
+        // still read.
+        [],
     ];
 
     /// <summary>

@@ -36,6 +36,12 @@ public sealed partial class SqliteCheckpointer
     private ValueTask WriteAsync<TArg>(TArg arg, Action<SqliteSession, TArg> work, bool transaction, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfCheckpointFailed();
+        if (Volatile.Read(ref _catchUp) is { } catchUp)
+        {
+            return WriteAfterCatchUpAsync(catchUp.Task, arg, work, transaction, cancellationToken);
+        }
+
         if (!_writeGate.Wait(0))
         {
             return WriteWhenFreeAsync(arg, work, transaction, cancellationToken);
@@ -51,6 +57,13 @@ public sealed partial class SqliteCheckpointer
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Shared mode: waits until the background task has emptied a WAL past its hard limit, then writes.</summary>
+    private async ValueTask WriteAfterCatchUpAsync<TArg>(Task catchUp, TArg arg, Action<SqliteSession, TArg> work, bool transaction, CancellationToken cancellationToken)
+    {
+        await catchUp.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(arg, work, transaction, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask WriteWhenFreeAsync<TArg>(TArg arg, Action<SqliteSession, TArg> work, bool transaction, CancellationToken cancellationToken)
@@ -86,6 +99,7 @@ public sealed partial class SqliteCheckpointer
             }
 
             failed = false;
+            Committed();
         }
         finally
         {
@@ -100,6 +114,7 @@ public sealed partial class SqliteCheckpointer
     private ValueTask<TResult> ReadAsync<TArg, TResult>(TArg arg, Func<SqliteSession, TArg, TResult> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfCheckpointFailed();
         if (!_exclusive)
         {
             return new(Read(arg, work));
@@ -237,6 +252,12 @@ public sealed partial class SqliteCheckpointer
 
             // The setting belongs to each connection, not to the file.
             Run(connection, "PRAGMA synchronous = NORMAL");
+            if (!_exclusive)
+            {
+                // Shared mode: the background task checkpoints the WAL (see SqliteCheckpointer.WalCheckpoints.cs).
+                Run(connection, "PRAGMA wal_autocheckpoint = 0");
+            }
+
             return new SqliteSession(connection);
         }
         catch

@@ -13,7 +13,9 @@ public sealed class SqliteCheckpointerOptions
     /// <c>PRAGMA locking_mode = EXCLUSIVE</c> before WAL is first used, and keeps it until it is disposed. SQLite then
     /// keeps the WAL index in the connection's own memory instead of the shared <c>-shm</c> file, so a transaction
     /// takes no shared-memory locks: each checkpoint costs fewer system calls. Calls on the checkpointer (reads and
-    /// writes) run one at a time.
+    /// writes) run one at a time. With one connection there is none left to copy the WAL into the database file in the
+    /// background, as the shared mode does: SQLite copies it inside the commit that takes it past 1,000 pages, and that
+    /// commit waits for the copy and its flushes to disk.
     /// </para>
     /// <para>
     /// Use it when one process owns the file, as a service with its own database does. While the file is held, a second

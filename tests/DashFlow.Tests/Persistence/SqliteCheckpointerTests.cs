@@ -211,6 +211,89 @@ public sealed class SqliteCheckpointerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_of_schema_version_2_is_migrated_and_its_rows_with_everything_spelled_out_still_read()
+    {
+        // A row as version 2 wrote it: the body spells the field version equal to the row's own id, and the engine's
+        // metadata; the blobs column holds {"Value": <17 bytes>}.
+        const string id = "08df4b0bb2bd89a0-0000000000000ce5";
+        await using (var connection = new SqliteConnection($"Data Source={_path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = $"""
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE dashflow_schema (version INTEGER NOT NULL); INSERT INTO dashflow_schema VALUES (2);
+                CREATE TABLE checkpoints (thread_id TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, parent_id TEXT, step INTEGER NOT NULL,
+                    source INTEGER NOT NULL, created_at INTEGER NOT NULL, schema_version INTEGER NOT NULL, body BLOB NOT NULL, blobs BLOB,
+                    PRIMARY KEY (thread_id, ns, id)) WITHOUT ROWID;
+                CREATE TABLE blobs (thread_id TEXT NOT NULL, ns TEXT NOT NULL, field TEXT NOT NULL, version TEXT NOT NULL, data BLOB NOT NULL,
+                    PRIMARY KEY (thread_id, ns, field, version)) WITHOUT ROWID;
+                CREATE TABLE writes (thread_id TEXT NOT NULL, ns TEXT NOT NULL, checkpoint_id TEXT NOT NULL, task_id TEXT NOT NULL, idx INTEGER NOT NULL,
+                    kind INTEGER NOT NULL, text TEXT, data BLOB, PRIMARY KEY (thread_id, ns, checkpoint_id, task_id, idx)) WITHOUT ROWID;
+                INSERT INTO checkpoints VALUES ('old', '', '{id}', NULL, 0, 0, 0, 1,
+                    x'9581A556616C7565D921303864663462306262326264383961302D3030303030303030303030303063653591A36E3031909082A6736F75726365A5696E707574A473746570A130',
+                    x'81A556616C7565C4114446010001000000010000008DEF02D200');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new SqliteCheckpointer(_path);
+        Assert.Equal(3, await store.GetSchemaVersionAsync());
+        var old = (await store.GetAsync("old", "", null))!;
+        Assert.Equal(new Dictionary<string, string> { ["Value"] = id }, old.Checkpoint.FieldVersions);
+        Assert.Equal(new Dictionary<string, string> { ["source"] = "input", ["step"] = "0" }, old.Checkpoint.Metadata);
+        Assert.Equal(["n01"], old.Checkpoint.Next);
+        Assert.Equal(17, Assert.Single(old.Fields).Data.Length);
+
+        var next = new Checkpoint { ThreadId = "old", Id = "08df4b0bb2bd89a1-0000000000000ce6", ParentId = id, Step = 1, Source = CheckpointSource.Loop };
+        await store.PutAsync(next with { FieldVersions = new Dictionary<string, string> { ["Value"] = next.Id } }, [new FieldBlob("Value", next.Id, [3])]);
+        Assert.Equal([3], Assert.Single((await store.GetAsync("old", "", null))!.Fields).Data);
+    }
+
+    [Fact]
+    public async Task The_body_leaves_out_what_the_row_says_and_everything_else_reads_back_exactly()
+    {
+        await using var store = new SqliteCheckpointer(_path);
+        var engine = new Checkpoint
+        {
+            ThreadId = "t",
+            Id = "0010",
+            Step = 12,
+            Source = CheckpointSource.Loop,
+            FieldVersions = new Dictionary<string, string> { ["A"] = "0010", ["B"] = "0003" },
+            Metadata = new Dictionary<string, string> { ["source"] = "loop", ["step"] = "12", ["user"] = "ada" },
+        };
+
+        // Metadata the columns do not spell exactly is kept as written: another source, a step with a leading zero or a
+        // sign, keys that only look like the engine's.
+        var odd = new Checkpoint
+        {
+            ThreadId = "u",
+            Id = "0020",
+            Step = 7,
+            Source = CheckpointSource.Update,
+            FieldVersions = new Dictionary<string, string> { ["A"] = "" },
+            Metadata = new Dictionary<string, string> { ["source"] = "loop", ["step"] = "07", ["Step"] = "7" },
+        };
+        var negative = odd with { ThreadId = "v", Step = -1, Metadata = new Dictionary<string, string> { ["source"] = "update", ["step"] = "-1" } };
+        foreach (var checkpoint in new[] { engine, odd, negative })
+        {
+            await store.PutAsync(checkpoint, []);
+            var read = (await store.GetAsync(checkpoint.ThreadId, "", null))!.Checkpoint;
+            Assert.Equal(checkpoint.FieldVersions, read.FieldVersions);
+            Assert.Equal(checkpoint.Metadata, read.Metadata);
+            Assert.Equal(checkpoint.Metadata.Keys, read.Metadata.Keys);
+        }
+
+        // The engine's checkpoint: its own id and its source and step are not in the body.
+        var body = (byte[])(await ScalarAsync("SELECT body FROM checkpoints WHERE thread_id = 't'"))!;
+        Assert.DoesNotContain("0010"u8.ToArray(), Chunks(body, 4));
+        Assert.DoesNotContain("step"u8.ToArray(), Chunks(body, 4));
+
+        static IEnumerable<byte[]> Chunks(byte[] bytes, int length) => Enumerable.Range(0, bytes.Length - length + 1).Select(i => bytes[i..(i + length)]);
+    }
+
+    [Fact]
     public async Task Corrupt_values_in_a_checkpoint_row_are_a_read_error_naming_thread_and_checkpoint()
     {
         await using var store = new SqliteCheckpointer(_path);
