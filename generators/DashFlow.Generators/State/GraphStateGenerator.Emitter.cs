@@ -96,6 +96,12 @@ public sealed partial class GraphStateGenerator
     {
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine($"{signature} => field switch");
+        EmitSwitchArms(writer, model, arm);
+    }
+
+    /// <summary>The body of a <c>field switch</c> expression: one arm per field, then the out-of-range arm, and <c>};</c>.</summary>
+    private static void EmitSwitchArms(SourceWriter writer, StateModel model, Func<StateFieldModel, string> arm)
+    {
         writer.WriteLine("{");
         writer.Indentation++;
         for (var i = 0; i < model.Fields.Count; i++)

@@ -23,16 +23,7 @@ public sealed partial class GraphStateGenerator
         writer.WriteLine(GeneratedCodeAttribute);
         writer.OpenBlock($"static bool {self}.TryDeserializeField(int field, global::System.ReadOnlyMemory<byte> data, out object? value)");
         writer.WriteLine("value = field switch");
-        writer.WriteLine("{");
-        writer.Indentation++;
-        for (var i = 0; i < model.Fields.Count; i++)
-        {
-            writer.WriteLine($"{i.ToString(CultureInfo.InvariantCulture)} => {Formatters}.Deserialize({model.Fields[i].Formatter}, data),");
-        }
-
-        writer.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(field)),");
-        writer.Indentation--;
-        writer.WriteLine("};");
+        EmitSwitchArms(writer, model, f => $"{Formatters}.Deserialize({f.Formatter}, data)");
         writer.WriteLine("return true;");
         writer.CloseBlock();
 

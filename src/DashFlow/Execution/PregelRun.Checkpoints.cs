@@ -17,6 +17,12 @@ internal sealed partial class PregelRun<TState>
 
         public required CheckpointCodec<TState> Codec { get; init; }
 
+        /// <summary>
+        /// The in-memory store, when the run's values reach it as they are: it is the run's store and the values go
+        /// through the generated formatters, so a kept value reads back as its bytes would. Null otherwise.
+        /// </summary>
+        public InMemoryCheckpointer? KeepingStore => Codec.UsesGenerated ? Sink.Store as InMemoryCheckpointer : null;
+
         public required string Thread { get; init; }
 
         public string Namespace { get; init; } = "";
@@ -629,7 +635,7 @@ internal sealed partial class PregelRun<TState>
             next = names;
         }
 
-        if (s_framesFit && p.Durability == Durability.Sync && p.Sink.Store is InMemoryCheckpointer store && p.Codec.UsesGenerated && p.UserMetadata is null
+        if (s_framesFit && p.Durability == Durability.Sync && p.KeepingStore is { } store && p.UserMetadata is null
             && !p.Branch && _nextSends is not { Count: > 0 } && Array.IndexOf(_joinSeen, true) < 0)
         {
             SaveFrame(store, source, next, now);
@@ -743,6 +749,9 @@ internal sealed partial class PregelRun<TState>
     /// </summary>
     private static readonly bool s_framesFit = TState.Schema.Fields.Length <= 64 && TState.Schema.Fields.All(f => f.IsImmutable);
 
+    /// <summary>A frame's bit mask with every field's bit set.</summary>
+    private static readonly ulong s_everyField = TState.Schema.Fields.Length >= 64 ? ulong.MaxValue : (1UL << TState.Schema.Fields.Length) - 1;
+
     /// <summary>
     /// Stores the checkpoint as a frame: the state object itself (nothing can change it) and where the run stands. The
     /// store makes its <see cref="Checkpoint"/> and blobs only when someone reads it. The fields that changed since the
@@ -765,9 +774,8 @@ internal sealed partial class PregelRun<TState>
         // A walk for a field's version stops at a frame that changed it, or at one that lists every field's owner: the
         // first of the run's chain (unless it changes every field, where every walk stops anyway) and every so many after.
         var previous = p.LastFrame;
-        var every = fields.Length == 64 ? ulong.MaxValue : (1UL << fields.Length) - 1;
         object?[]? owners = null;
-        if (changed == every)
+        if (changed == s_everyField)
         {
             p.FramesSinceKey = 0;
         }
@@ -810,7 +818,7 @@ internal sealed partial class PregelRun<TState>
         var fields = schema.Fields;
 
         // An in-memory store keeps immutable values as they are: nothing is serialized unless someone reads the bytes.
-        var keep = p.Sink.Store is InMemoryCheckpointer && p.Codec.UsesGenerated;
+        var keep = p.KeepingStore is not null;
         var versions = new string[fields.Length];
         var changed = p.Changed ??= new FieldBlob?[fields.Length];
         var count = 0;

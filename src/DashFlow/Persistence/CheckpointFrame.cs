@@ -82,25 +82,36 @@ internal sealed class CheckpointFrame(
 
             if (frame.Owners is { } owners)
             {
-                return owners[field] ?? throw new InvalidOperationException($"Checkpoint '{Id}' names no version of field {field}.");
+                return owners[field] ?? throw NoVersion(field);
             }
         }
 
-        throw new InvalidOperationException($"Checkpoint '{Id}' names no version of field {field}.");
+        throw NoVersion(field);
     }
+
+    private InvalidOperationException NoVersion(int field) =>
+        new($"Checkpoint '{Id}' names no version of field '{Fields.Schema.Fields[field].Name}' of {Fields.StateType.Name}.");
 
     /// <summary>The blob of field <paramref name="field"/> at this frame's version: its value, serialized if someone reads the bytes.</summary>
     public FieldBlob Blob(int field) =>
         new(Fields.Schema.Fields[field].Name, Id, Fields, field, Fields.GetField(State, field));
 
     /// <summary>The checkpoint as <see cref="ICheckpointer"/> callers see it.</summary>
-    public Checkpoint ToCheckpoint(string thread, string ns)
+    /// <param name="thread">The thread.</param>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="owners">Null, or one slot per field that receives its version's owner (see <see cref="Owner"/>).</param>
+    public Checkpoint ToCheckpoint(string thread, string ns, object[]? owners = null)
     {
         var schema = Fields.Schema;
         var versions = new string[schema.Fields.Length];
         for (var i = 0; i < versions.Length; i++)
         {
-            versions[i] = VersionOf(Owner(i));
+            var owner = Owner(i);
+            versions[i] = VersionOf(owner);
+            if (owners is not null)
+            {
+                owners[i] = owner;
+            }
         }
 
         return new Checkpoint

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace DashFlow.Persistence;
 
 /// <summary>
@@ -63,24 +65,18 @@ public static class CheckpointIds
     {
         ticks = counter = 0;
         return id.Length == 33 && id[16] == '-' && TryHex(id.AsSpan(0, 16), out ticks) && TryHex(id.AsSpan(17), out counter);
-    }
 
-    private static bool TryHex(ReadOnlySpan<char> digits, out long value)
-    {
-        value = 0;
-        foreach (var c in digits)
+        // Lower-case digits only (ordinal order must be numeric order), and no sign bit: ids are made from non-negative numbers.
+        static bool TryHex(ReadOnlySpan<char> digits, out long value)
         {
-            var digit = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'f' ? c - 'a' + 10 : -1;
-            if (digit < 0)
+            if (digits.ContainsAnyInRange('A', 'F') || !long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value) || value < 0)
             {
+                value = 0;
                 return false;
             }
 
-            value = (value << 4) | (uint)digit;
+            return true;
         }
-
-        // Ids are made from non-negative numbers: a leading digit above 7 is someone else's string.
-        return value >= 0;
     }
 
     private static void Hex(Span<char> digits, long value)

@@ -364,12 +364,13 @@ public sealed class InMemoryCheckpointer : ICheckpointer
             List<FieldBlob> fields;
             if (entry is CheckpointFrame frame)
             {
-                checkpoint = frame.ToCheckpoint(Thread, Ns);
                 var schema = frame.Fields.Schema;
-                fields = new List<FieldBlob>(schema.Fields.Length);
-                for (var i = 0; i < schema.Fields.Length; i++)
+                var owners = new object[schema.Fields.Length];
+                checkpoint = frame.ToCheckpoint(Thread, Ns, owners);
+                fields = new List<FieldBlob>(owners.Length);
+                for (var i = 0; i < owners.Length; i++)
                 {
-                    var owner = frame.Owner(i);
+                    var owner = owners[i];
                     if ((owner is CheckpointFrame holder ? holder.Blob(i) : Find(schema.Fields[i].Name, (string)owner)) is { } blob)
                     {
                         fields.Add(blob);

@@ -76,6 +76,7 @@ public sealed class InMemoryFrameTests : IDisposable
         // Read by id (the store parses the id back into the frame's numbers) and by an equal string that is a copy.
         var byId = await store.GetAsync(config.ThreadId!, "", new string(third.Checkpoint.Id.AsSpan()));
         Assert.Equal(third.Checkpoint, byId!.Checkpoint);
+        Assert.Null(await store.GetAsync(config.ThreadId!, "", third.Checkpoint.Id.ToUpperInvariant()));
         Assert.Equal(2, (await app.GetStateAsync(third.Config)).Values.Counter);
 
         var replayed = await app.InvokeAsync((FrameState?)null, third.Config);
